@@ -1,0 +1,114 @@
+import { createExecutionContext, env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../worker/index";
+import type { Env } from "../../worker/env";
+import { BASE, HOST_ORIGIN, mintToken } from "./helpers";
+
+/** Calls the worker with a changed environment (the app itself, in this isolate). */
+async function callWith(overrides: Partial<Record<keyof Env, string | undefined>>, path: string, init: RequestInit = {}) {
+  const changed = { ...env, ...overrides } as unknown as Env;
+  return worker.fetch(new Request(BASE + path, init), changed, createExecutionContext());
+}
+
+const ROUTES: Array<[string, string]> = [
+  ["GET", "/status"],
+  ["PUT", "/credentials"],
+  ["POST", "/disconnect"],
+  ["POST", "/token"],
+  ["POST", "/connect"],
+  ["GET", "/callback?state=x&code=y"],
+];
+
+describe("configuration", () => {
+  const broken: Array<[string, Partial<Record<keyof Env, string | undefined>>, RegExp]> = [
+    ["no token secret", { TENANT_TOKEN_SECRET: undefined }, /TENANT_TOKEN_SECRET/],
+    ["a short token secret", { TENANT_TOKEN_SECRET: "short" }, /TENANT_TOKEN_SECRET/],
+    ["no encryption keys", { ENCRYPTION_KEYS: undefined }, /ENCRYPTION_KEYS/],
+    ["keys that are not JSON", { ENCRYPTION_KEYS: "k1=abc" }, /ENCRYPTION_KEYS/],
+    ["a key of the wrong size", { ENCRYPTION_KEYS: JSON.stringify({ k1: btoa("too short") }) }, /ENCRYPTION_KEYS\["k1"\]/],
+    ["no current key id", { ENCRYPTION_KEY_ID: undefined }, /ENCRYPTION_KEY_ID/],
+    ["a current key id without a key", { ENCRYPTION_KEY_ID: "k9" }, /ENCRYPTION_KEY_ID "k9"/],
+    ["bad regions", { NINJAONE_REGIONS: '{"evil":"http://evil.example"}' }, /NINJAONE_REGIONS/],
+    ["scopes without offline_access", { NINJAONE_SCOPES: "monitoring" }, /offline_access/],
+  ];
+
+  for (const [what, overrides, logged] of broken) {
+    it(`answers 503 misconfigured on every API route with ${what}, and says why in the log`, async () => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      for (const [method, path] of ROUTES) {
+        const response = await callWith(overrides, path, { method, headers: { Authorization: `Bearer ${await mintToken()}` } });
+        expect(response.status, `${method} ${path}`).toBe(503);
+        expect(await response.json()).toMatchObject({ error: "misconfigured" });
+      }
+      expect(errors.mock.calls.flat().join("\n")).toMatch(logged);
+      // The log names the setting, never its value.
+      if (overrides.ENCRYPTION_KEYS) expect(errors.mock.calls.flat().join("\n")).not.toContain(overrides.ENCRYPTION_KEYS);
+      errors.mockRestore();
+    });
+  }
+
+  it("keeps CORS working while misconfigured, so the widget can read the 503", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await callWith({ ENCRYPTION_KEYS: undefined }, "/status", { headers: { Origin: HOST_ORIGIN } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(HOST_ORIGIN);
+    vi.restoreAllMocks();
+  });
+
+  it("uses the request origin for the redirect URI when APP_BASE_URL is not set", async () => {
+    const response = await worker.fetch(
+      new Request("https://ninjaone.example.net/api/integrations/ninjaone/status", { headers: { Authorization: `Bearer ${await mintToken()}` } }),
+      { ...env, APP_BASE_URL: undefined } as unknown as Env,
+      createExecutionContext(),
+    );
+    expect(((await response.json()) as any).redirectUri).toBe("https://ninjaone.example.net/api/integrations/ninjaone/callback");
+  });
+
+  it("lists the built-in regions when NINJAONE_REGIONS is not set", async () => {
+    const response = await callWith({ NINJAONE_REGIONS: undefined }, "/status", { headers: { Authorization: `Bearer ${await mintToken()}` } });
+    const { regions } = (await response.json()) as any;
+    expect(regions.map((r: any) => r.id)).toEqual(["us", "us2", "eu", "ca", "oc"]);
+    expect(regions[0]).toEqual({ id: "us", label: "US (app.ninjarmm.com)", baseUrl: "https://app.ninjarmm.com" });
+  });
+});
+
+describe("CORS and headers", () => {
+  it("allows exactly the configured origins", async () => {
+    const token = await mintToken();
+    const allowed = await callWith({}, "/status", { headers: { Origin: HOST_ORIGIN, Authorization: `Bearer ${token}` } });
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe(HOST_ORIGIN);
+    expect(allowed.headers.get("Vary")).toMatch(/Origin/);
+    for (const origin of ["https://evil.example", "null", "https://host.example.evil.example", "http://host.example"]) {
+      const denied = await callWith({}, "/status", { headers: { Origin: origin, Authorization: `Bearer ${token}` } });
+      expect(denied.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
+    }
+  });
+
+  it("answers preflights for allowed origins only", async () => {
+    const preflight = (origin: string) =>
+      callWith({}, "/credentials", {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,content-type" },
+      });
+    const allowed = await preflight(HOST_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe(HOST_ORIGIN);
+    expect(allowed.headers.get("Access-Control-Allow-Methods")).toContain("PUT");
+    expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+    const denied = await preflight("https://evil.example");
+    expect(denied.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
+  it("sends security headers and no-store on API responses, errors included", async () => {
+    for (const response of [
+      await callWith({}, "/status", { headers: { Authorization: `Bearer ${await mintToken()}` } }),
+      await callWith({}, "/status"),
+    ]) {
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(response.headers.get("Strict-Transport-Security")).toBeTruthy();
+      expect(response.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+      expect(response.headers.get("Cross-Origin-Opener-Policy")).toBeNull();
+    }
+  });
+});
