@@ -35,9 +35,16 @@ app.use(
     // The popup result page must keep its link to the opener (CONTRACT.md).
     crossOriginOpenerPolicy: false,
     referrerPolicy: "no-referrer",
-    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   }),
 );
+// A locked-down default CSP; the flow pages set their own (with a script nonce),
+// which secureHeaders' option would overwrite.
+app.use(async (c, next) => {
+  await next();
+  if (!c.res.headers.has("Content-Security-Policy")) {
+    c.res.headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+});
 
 const api = new Hono<AppEnv>();
 api.use(

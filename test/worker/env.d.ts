@@ -7,5 +7,10 @@ declare global {
       ENCRYPTION_KEYS: string;
       ENCRYPTION_KEY_ID: string;
     }
+    /** Types `exports.default` (from cloudflare:workers) as the worker under test. */
+    interface GlobalProps {
+      mainModule: typeof import("../../worker/index");
+      durableNamespaces: "TenantVault";
+    }
   }
 }

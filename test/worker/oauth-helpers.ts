@@ -1,0 +1,107 @@
+import { env, exports } from "cloudflare:workers";
+import { loadConfig } from "../../worker/config";
+import { open, type Sealed } from "../../worker/crypto";
+import type { TokenSet } from "../../worker/oauth/client";
+import { vi } from "vitest";
+import { consent, createStandIn, type StandIn } from "../ninjaone-stand-in/stand-in";
+import { BASE, HOST_ORIGIN, mintToken, putCredentials } from "./helpers";
+
+export const REDIRECT_URI = `${BASE}/callback`;
+export const RETURN_TO = `${HOST_ORIGIN}/settings/integrations?tab=rmm`;
+export const CLIENT = { clientId: "acme-app", clientSecret: "acme-app-secret-value-0042" };
+
+/**
+ * Two NinjaOne stand-ins (regions "local" and "other"), reached through this
+ * isolate's fetch — which the worker and its Durable Objects share. Anything
+ * else the worker tries to reach fails like a closed network.
+ */
+export function useStandIns(): { local: StandIn; other: StandIn } {
+  const client = { ...CLIENT, redirectUris: [REDIRECT_URI], scopes: ["monitoring", "management", "offline_access"], name: "Acme PSA" };
+  const local = createStandIn({ clients: [client] });
+  const other = createStandIn({ clients: [client] });
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const host = new URL(request.url).host;
+    const target = host === "stand-in.test" ? local : host === "other-stand-in.test" ? other : undefined;
+    if (!target) throw new TypeError(`network connection refused (${host})`);
+    // Like a real connection, an aborted request (the worker's timeout) stops waiting.
+    return new Promise<Response>((resolve, reject) => {
+      request.signal.addEventListener("abort", () => reject(request.signal.reason));
+      target.fetch(request).then(resolve, reject);
+    });
+  });
+  return { local, other };
+}
+
+export function saveStandInCredentials(tenant: string, overrides: Partial<{ region: string; clientId: string; clientSecret: string }> = {}) {
+  return putCredentials({ region: "local", ...CLIENT, ...overrides }, { tenant });
+}
+
+export interface ConnectOptions {
+  tenant?: string;
+  mode?: string;
+  returnTo?: string;
+  origin?: string | null;
+  token?: string;
+  body?: string;
+  contentType?: string;
+}
+
+/** The widget's form POST to /connect, as the browser sends it. */
+export async function postConnect(options: ConnectOptions = {}): Promise<Response> {
+  const headers = new Headers({ "Content-Type": options.contentType ?? "application/x-www-form-urlencoded" });
+  if (options.origin !== null) headers.set("Origin", options.origin ?? HOST_ORIGIN);
+  const body =
+    options.body ??
+    new URLSearchParams({
+      token: options.token ?? (await mintToken({ tenant: options.tenant ?? "acme" })),
+      return_to: options.returnTo ?? RETURN_TO,
+      mode: options.mode ?? "popup",
+    }).toString();
+  return exports.default.fetch(new Request(`${BASE}/connect`, { method: "POST", headers, body, redirect: "manual" }));
+}
+
+/** `name=value` of the flow cookie the worker set, for sending it back. */
+export function flowCookie(response: Response): string {
+  const setCookie = response.headers.get("Set-Cookie") ?? "";
+  return setCookie.split(";")[0]!;
+}
+
+export function callback(url: string, cookie?: string): Promise<Response> {
+  return exports.default.fetch(new Request(url, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" }));
+}
+
+/** Starts a flow and follows it through the stand-in's consent page up to (not into) the callback. */
+export async function authorize(standIn: StandIn, decision: "approve" | "deny", options: ConnectOptions = {}) {
+  const started = await postConnect(options);
+  if (started.status !== 303) throw new Error(`connect answered ${started.status}`);
+  const cookie = flowCookie(started);
+  const authorizeUrl = started.headers.get("Location")!;
+  const decided = await consent(standIn, authorizeUrl, decision);
+  const callbackUrl = decided.headers.get("Location")!;
+  return { started, cookie, authorizeUrl, callbackUrl };
+}
+
+/** The whole happy path: save credentials, connect, approve, land on the callback. */
+export async function connectTenant(standIn: StandIn, tenant: string, mode: "popup" | "redirect" = "redirect") {
+  await saveStandInCredentials(tenant);
+  const flow = await authorize(standIn, "approve", { tenant, mode });
+  const landed = await callback(flow.callbackUrl, flow.cookie);
+  return { ...flow, landed };
+}
+
+export async function apiToken(tenant: string): Promise<Response> {
+  const token = await mintToken({ tenant, aud: "ninjaone-api" });
+  return exports.default.fetch(new Request(`${BASE}/token`, { method: "POST", headers: { Authorization: `Bearer ${token}` } }));
+}
+
+/** The tokens the tenant's vault holds, opened with the worker's own keys (tests only). */
+export async function storedTokens(tenant: string): Promise<TokenSet | undefined> {
+  const { runInDurableObject } = await import("cloudflare:test");
+  const stub = env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName(tenant));
+  const sealed = await runInDurableObject(stub, (_instance, state) => state.storage.get<Sealed>("tokens"));
+  if (!sealed) return undefined;
+  const config = await loadConfig(env);
+  if (!config.ok) throw new Error("test config is broken");
+  return JSON.parse(await open(config.config.keyring, sealed, tenant, "tokens"));
+}
