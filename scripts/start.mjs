@@ -1,0 +1,64 @@
+// `npm start`: builds the widget, then runs the worker, the NinjaOne stand-in
+// and the demo host page until Ctrl-C, which stops every process it started.
+import { spawn, spawnSync } from "node:child_process";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
+import { DEMO_CLIENT, startStack } from "./stack.mjs";
+
+const build = spawnSync("npx", ["vite", "build", "--config", "widget/vite.config.ts", "--logLevel", "warn"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const { values: secrets, created } = ensureDevVars(".dev.vars");
+if (created) console.log("Wrote .dev.vars with fresh random TENANT_TOKEN_SECRET and ENCRYPTION_KEYS (git-ignored).");
+
+const verbose = process.argv.includes("--verbose");
+const onOutput = (name, text) => {
+  for (const line of text.split("\n")) {
+    // wrangler's banner and request lines are noise here; errors are not.
+    if (line.trim() && (verbose || /error|✘|exception/i.test(line))) console.log(`[${name}] ${line}`);
+  }
+};
+
+console.log("Starting the worker, the NinjaOne stand-in and the demo host...");
+let stack;
+try {
+  stack = await startStack({ envFile: ".dev.vars", secrets, onOutput });
+} catch (error) {
+  console.error(String(error.message ?? error));
+  console.error("Is another `npm start` still running? Ports 8787-8789 and 9229-9230 must be free.");
+  process.exit(1);
+}
+
+// Rebuild the widget when its sources change; wrangler serves the new file.
+const watcher = spawn("npx", ["vite", "build", "--watch", "--config", "widget/vite.config.ts", "--logLevel", "warn"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  detached: true,
+});
+
+console.log(`
+  Demo host page      ${stack.hostUrl}   (tenants: ?tenant=acme, ?tenant=globex)
+  Worker              ${stack.workerUrl}
+  NinjaOne stand-in   ${stack.standInUrl}   (region "local")
+
+  In the widget choose region "LOCAL (127.0.0.1:${new URL(stack.standInUrl).port})" and paste:
+    Client ID       ${DEMO_CLIENT.clientId}
+    Client Secret   ${DEMO_CLIENT.clientSecret}
+
+  Try the API with curl:
+    TOKEN=$(npm run --silent token -- --tenant acme)
+    curl -H "Authorization: Bearer $TOKEN" ${stack.workerUrl}/api/integrations/ninjaone/status
+
+  Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping...");
+  try {
+    process.kill(-watcher.pid, "SIGTERM");
+  } catch {}
+  await stack.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
