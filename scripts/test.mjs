@@ -28,6 +28,14 @@ if (only.length === 0) {
   }
 }
 
+// The worker serves dist/widget (wrangler.toml [assets]); every suite needs a fresh build.
+if (run("npm", ["run", "build", "--silent"])) {
+  passed += 1;
+} else {
+  console.error("widget build failed");
+  failed += 1;
+}
+
 for (const suite of suites) {
   if (only.length > 0 && !only.includes(suite.name)) continue;
   if (!existsSync(suite.config)) continue;

@@ -7,6 +7,7 @@ import type { AppEnv } from "./app-env";
 import { loadConfig, parseAllowedOrigins } from "./config";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
+import { assetsRoute } from "./routes/assets";
 import { callbackRoute } from "./routes/callback";
 import { connectRoute } from "./routes/connect";
 import { credentialsRoute } from "./routes/credentials";
@@ -30,7 +31,11 @@ function allowedOrigins(env: Env): ReadonlySet<string> {
 
 const app = new Hono<AppEnv>();
 
+// The widget files come first: they get their own cross-origin headers.
+app.route("/", assetsRoute);
+
 app.use(
+  `${API_BASE_PATH}/*`,
   secureHeaders({
     // The popup result page must keep its link to the opener (CONTRACT.md).
     crossOriginOpenerPolicy: false,
@@ -39,7 +44,7 @@ app.use(
 );
 // A locked-down default CSP; the flow pages set their own (with a script nonce),
 // which secureHeaders' option would overwrite.
-app.use(async (c, next) => {
+app.use(`${API_BASE_PATH}/*`, async (c, next) => {
   await next();
   if (!c.res.headers.has("Content-Security-Policy")) {
     c.res.headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
