@@ -1,0 +1,614 @@
+import { expect as chaiExpect, fixture, fixtureCleanup, html } from "@open-wc/testing";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { NinjaOneSettings, en, type ErrorCode } from "../../widget/ninjaone-settings.js";
+import {
+  $,
+  API,
+  CONNECTED,
+  REDIRECT_URI,
+  SAVED,
+  announced,
+  button,
+  fakeWorker,
+  json,
+  loaded,
+  mount,
+  text,
+  type,
+} from "./helpers.js";
+
+const accessible = (el: Element) => chaiExpect(el).to.be.accessible();
+const startUrl = location.href;
+
+afterEach(() => {
+  fixtureCleanup();
+  vi.restoreAllMocks();
+  history.replaceState(null, "", startUrl);
+  NinjaOneSettings.translations = {};
+  NinjaOneSettings.pollInterval = 2000;
+});
+
+it("passes accessibility checks", async () => {
+  fakeWorker();
+  const el = await mount();
+  await accessible(el);
+});
+
+describe("states", () => {
+  it("loading: shows a busy card until the status arrives, with one request", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = fakeWorker();
+    w.override = (call) => (call.path === "/status" ? gate.then(() => json(200, w.status)) : undefined);
+    const el = await mount({ wait: false });
+    expect($(el, ".card")!.getAttribute("aria-busy")).toBe("true");
+    expect(text(el.shadowRoot)).toContain("Loading NinjaOne settings…");
+    expect($(el, "form")).toBeNull();
+    await accessible(el);
+    release();
+    await loaded(el);
+    expect($(el, "form")).not.toBeNull();
+    expect(w.calls.filter((c) => c.path === "/status")).toHaveLength(1);
+  });
+
+  it("not configured: instructions open, region deep link, exact redirect URI, Connect disabled", async () => {
+    const w = fakeWorker();
+    const el = await mount();
+    expect(w.calls[0]).toMatchObject({ method: "GET", path: "/status", auth: "Bearer good" });
+    expect(text($(el, "[part~='badge']"))).toBe("Not set up");
+    const details = $(el, "details") as HTMLDetailsElement;
+    expect(details.open).toBe(true);
+    const steps = text(details);
+    for (const phrase of ["Administration → Apps → API → Client app IDs", "Add client app", "Web (PHP, Java, .Net Core, etc.)", "Monitoring", "Authorization code and Refresh token", "shown only once"]) {
+      expect(steps).toContain(phrase);
+    }
+    const link = $(el, "a[part~='setup-link']") as HTMLAnchorElement;
+    expect(link.href).toBe("https://app.ninjarmm.com/#/administration/apps/api/client");
+    expect(link.target).toBe("_blank");
+    expect(link.rel).toBe("noopener noreferrer");
+    expect(text($(el, "#redirect-uri"))).toBe(REDIRECT_URI);
+    expect(steps).toContain("must match exactly");
+    // the deep link follows the selected region
+    type($(el, "#region") as HTMLSelectElement, "oc");
+    await el.updateComplete;
+    expect(link.href).toBe("https://oc.ninjarmm.com/#/administration/apps/api/client");
+    expect(text(link)).toContain("Oceania");
+    const connect = $(el, "#connect") as HTMLButtonElement;
+    expect(connect.disabled).toBe(true);
+    expect(text(el.shadowRoot!.getElementById(connect.getAttribute("aria-describedby")!))).toBe("Save your credentials first.");
+    expect($(el, "[part~='saved']")).toBeNull();
+    expect(text(el.shadowRoot)).not.toMatch(/waiting for approval/i);
+    await accessible(el);
+  });
+
+  it("saved: summary with masked secret, blank secret field with keep hint, Connect enabled", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    expect(text($(el, "[part~='badge']"))).toBe("Not connected");
+    const saved = text($(el, "[part~='saved']"));
+    expect(saved).toContain("EU (eu.ninjarmm.com)");
+    expect(saved).toContain("client-abc-123");
+    expect(saved).toContain("••••••••••••WXYZ");
+    expect(saved).toContain("alice@example.com");
+    expect(saved).toMatch(/2026/);
+    expect(($(el, "#region") as HTMLSelectElement).value).toBe("eu");
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe("client-abc-123");
+    const secret = $(el, "#clientSecret") as HTMLInputElement;
+    expect(secret.value).toBe("");
+    expect(text(el.shadowRoot!.getElementById(secret.getAttribute("aria-describedby")!))).toBe("Leave blank to keep the saved secret.");
+    expect(($(el, "#connect") as HTMLButtonElement).disabled).toBe(false);
+    expect(($(el, "details") as HTMLDetailsElement).open).toBe(false);
+    await accessible(el);
+  });
+
+  it("saved: the mask has the same width whatever the secret", async () => {
+    fakeWorker({ credentials: { ...SAVED, secretLast4: "1234" } });
+    const el = await mount();
+    const mask = text($(el, "[part~='saved'] [aria-hidden='true']"));
+    expect(mask).toBe("••••••••••••1234");
+  });
+
+  it("connected: since, expiry, scopes and Disconnect; no Connect", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    expect(text($(el, "[part~='badge']"))).toBe("Connected");
+    const details = $(el, "[part~='details']")!;
+    expect(text(details)).toContain("Connected since");
+    expect(text(details)).toContain("Access token expires");
+    expect([...details.querySelectorAll("li")].map((li) => text(li))).toEqual(["monitoring", "offline_access"]);
+    expect($(el, "#connect")).toBeNull();
+    expect(button(el, "Disconnect")).not.toBeNull();
+    await accessible(el);
+  });
+
+  it("reconnect required: explains why and offers Reconnect with the saved credentials", async () => {
+    fakeWorker({ credentials: SAVED, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } });
+    const el = await mount();
+    expect(text($(el, "[part~='badge']"))).toBe("Reconnect required");
+    expect(text($(el, "[part~='connection']"))).toContain("saved credentials are reused");
+    const reconnect = $(el, "#connect") as HTMLButtonElement;
+    expect(text(reconnect)).toBe("Reconnect");
+    expect(reconnect.disabled).toBe(false);
+    expect(button(el, "Disconnect")).not.toBeNull();
+    await accessible(el);
+  });
+
+  it("dark palette (host pins color-scheme: dark) passes accessibility checks", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    el.style.colorScheme = "dark";
+    const bg = getComputedStyle($(el, ".card")!).backgroundColor;
+    expect(bg).not.toBe("rgb(255, 255, 255)");
+    await accessible(el);
+  });
+
+  it("stays within 320 px without horizontal overflow", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 320px"></div>`);
+    const el = document.createElement("ninjaone-settings");
+    el.apiBase = API;
+    el.sessionToken = "good";
+    wrapper.append(el);
+    await loaded(el);
+    const card = $(el, ".card")!;
+    expect(card.getBoundingClientRect().width).toBeLessThanOrEqual(320);
+    expect(card.scrollWidth).toBeLessThanOrEqual(card.clientWidth);
+  });
+});
+
+describe("errors", () => {
+  const flowCodes: ErrorCode[] = [
+    "credentials_not_configured",
+    "invalid_state",
+    "state_expired",
+    "access_denied",
+    "redirect_uri_mismatch",
+    "ninjaone_error",
+    "token_exchange_failed",
+    "ninjaone_unreachable",
+  ];
+  const apiCodes: [ErrorCode, number][] = [
+    ["forbidden", 403],
+    ["invalid_request", 400],
+    ["not_found", 404],
+    ["payload_too_large", 413],
+    ["not_connected", 409],
+    ["reconnect_required", 409],
+    ["storage_unavailable", 503],
+    ["ninjaone_unreachable", 503],
+    ["misconfigured", 503],
+    ["internal", 500],
+  ];
+
+  for (const code of flowCodes) {
+    it(`flow error ${code}: fixed message and what to do, from ?ninjaone_error=`, async () => {
+      fakeWorker({ credentials: SAVED });
+      history.replaceState(null, "", `?ninjaone_error=${code}`);
+      const errors: unknown[] = [];
+      document.addEventListener("ninjaone-error", (e) => errors.push((e as CustomEvent).detail), { once: true });
+      const el = await mount();
+      const notice = text($(el, "[part~='notice-error']"));
+      expect(notice).toContain(en.errors[code].message);
+      expect(notice).toContain(en.errors[code].action.split("{")[0]!.trim());
+      if (code === "redirect_uri_mismatch") {
+        expect(notice).toContain(REDIRECT_URI);
+        expect(($(el, "details") as HTMLDetailsElement).open).toBe(true);
+      }
+      expect(errors).toEqual([{ code, message: en.errors[code].message }]);
+      expect(announced(el)).toContain(en.errors[code].message);
+      await accessible(el);
+    });
+  }
+
+  for (const [code, status] of apiCodes) {
+    it(`API error ${code} (${status}): fixed message, never the server's text`, async () => {
+      const w = fakeWorker();
+      w.override = () => json(status, { error: code, message: "SERVER TEXT <b>x</b>" });
+      const el = await mount();
+      const notice = text($(el, "[part~='notice-error']"));
+      expect(notice).toContain(en.errors[code].message);
+      expect(notice).toContain(en.errors[code].action);
+      expect(text(el.shadowRoot)).not.toContain("SERVER TEXT");
+      expect(button(el, "Try again")).not.toBeNull();
+      await accessible(el);
+    });
+  }
+
+  it("network failure: says the service could not be reached, and Try again reloads", async () => {
+    const w = fakeWorker();
+    w.override = () => Promise.reject(new TypeError("Failed to fetch"));
+    const el = await mount();
+    expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.network_error.message);
+    w.override = undefined;
+    button(el, "Try again")!.click();
+    await vi.waitFor(() => expect($(el, "form")).not.toBeNull());
+    await accessible(el);
+  });
+
+  it("an unknown code in the URL shows a generic message, never the URL's text", async () => {
+    fakeWorker({ credentials: SAVED });
+    history.replaceState(null, "", "?ninjaone_error=Your+account+is+hacked+call+555");
+    const el = await mount();
+    expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.unknown.message);
+    expect(text(el.shadowRoot)).not.toMatch(/hacked|555/);
+  });
+});
+
+describe("saving credentials", () => {
+  it("sends region, client id and secret; clears the secret; fires the event; moves focus to Connect", async () => {
+    const w = fakeWorker();
+    const el = await mount();
+    const save = $(el, "#save") as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    type($(el, "#region") as HTMLSelectElement, "eu");
+    type($(el, "#clientId") as HTMLInputElement, "  my-client  ");
+    await el.updateComplete;
+    expect(save.disabled).toBe(true); // no secret yet
+    type($(el, "#clientSecret") as HTMLInputElement, "s3cr3t-value-9876");
+    await el.updateComplete;
+    expect(save.disabled).toBe(false);
+    const events: CustomEvent[] = [];
+    el.addEventListener("ninjaone-credentials-saved", (e) => events.push(e));
+    save.click();
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    const put = w.calls.find((c) => c.method === "PUT")!;
+    expect(put).toMatchObject({ path: "/credentials", auth: "Bearer good" });
+    expect(put.body).toEqual({ region: "eu", clientId: "my-client", clientSecret: "s3cr3t-value-9876" });
+    await el.updateComplete;
+    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("");
+    expect(events[0]!.bubbles && events[0]!.composed).toBe(true);
+    expect(events[0]!.detail).toMatchObject({ region: "eu", clientId: "my-client" });
+    expect(JSON.stringify(events[0]!.detail)).not.toMatch(/s3cr3t|9876/);
+    expect(text($(el, "[part~='saved']"))).toContain("••••••••••••9876");
+    expect(announced(el)).toBe("Credentials saved.");
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("connect"));
+    expect(($(el, "#connect") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("with a saved secret: blank keeps it (no clientSecret sent); a new client id needs a secret", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const save = $(el, "#save") as HTMLButtonElement;
+    expect(save.disabled).toBe(true); // nothing changed
+    type($(el, "#clientId") as HTMLInputElement, "other-client");
+    await el.updateComplete;
+    expect(save.disabled).toBe(true);
+    expect(text($(el, "#clientSecret-hint"))).toBe("Enter the secret for the new Client ID or region.");
+    type($(el, "#clientId") as HTMLInputElement, SAVED.clientId);
+    type($(el, "#clientSecret") as HTMLInputElement, "rotated-secret-0000");
+    await el.updateComplete;
+    save.click();
+    await vi.waitFor(() => expect(w.calls.some((c) => c.method === "PUT")).toBe(true));
+    expect(w.calls.find((c) => c.method === "PUT")!.body).toEqual({ region: "eu", clientId: SAVED.clientId, clientSecret: "rotated-secret-0000" });
+  });
+
+  it("shows the worker's field errors tied to their inputs and focuses the first one", async () => {
+    const w = fakeWorker();
+    w.override = (call) =>
+      call.method === "PUT"
+        ? json(400, { error: "invalid_request", message: "Invalid.", fields: { clientId: "Client ID looks wrong." } })
+        : undefined;
+    const el = await mount();
+    const errors: CustomEvent[] = [];
+    el.addEventListener("ninjaone-error", (e) => errors.push(e));
+    type($(el, "#clientId") as HTMLInputElement, "bad id");
+    type($(el, "#clientSecret") as HTMLInputElement, "whatever-secret");
+    await el.updateComplete;
+    ($(el, "#save") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect($(el, "#clientId")!.getAttribute("aria-invalid")).toBe("true"));
+    const input = $(el, "#clientId")!;
+    const describedBy = input.getAttribute("aria-describedby")!.split(" ");
+    const messages = describedBy.map((id) => text(el.shadowRoot!.getElementById(id)));
+    expect(messages).toContain("Client ID looks wrong.");
+    expect($(el, "#clientSecret")!.getAttribute("aria-invalid")).toBe("false");
+    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("whatever-secret"); // kept to fix and retry
+    expect(errors.map((e) => e.detail.code)).toEqual(["invalid_request"]);
+    expect(JSON.stringify(errors[0]!.detail)).not.toContain("whatever-secret");
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement).toBe(input));
+    await accessible(el);
+  });
+
+  it("show/hide toggle is a labelled button with aria-pressed", async () => {
+    fakeWorker();
+    const el = await mount();
+    const secret = $(el, "#clientSecret") as HTMLInputElement;
+    const toggle = button(el, "Show client secret")!;
+    expect(toggle.type).toBe("button");
+    expect(secret.type).toBe("password");
+    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    toggle.click();
+    await el.updateComplete;
+    expect(secret.type).toBe("text");
+    expect(toggle.getAttribute("aria-pressed")).toBe("true");
+    toggle.click();
+    await el.updateComplete;
+    expect(secret.type).toBe("password");
+    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+  });
+});
+
+describe("connecting", () => {
+  function stubPopup(opts: { blocked?: boolean } = {}) {
+    const popup = { closed: false, close: vi.fn(), focus: vi.fn() };
+    const open = vi.spyOn(window, "open").mockImplementation(() => (opts.blocked ? null : (popup as unknown as Window)));
+    const forms: { action: string; method: string; target: string; fields: Record<string, string> }[] = [];
+    vi.spyOn(HTMLFormElement.prototype, "submit").mockImplementation(function (this: HTMLFormElement) {
+      expect(this.isConnected).toBe(true);
+      forms.push({
+        action: this.action,
+        method: this.method,
+        target: this.target,
+        fields: Object.fromEntries([...new FormData(this)].map(([k, v]) => [k, String(v)])),
+      });
+    });
+    return { popup, open, forms };
+  }
+
+  it("opens the popup synchronously on click and posts the form with a fresh token into it", async () => {
+    fakeWorker({ credentials: SAVED });
+    const getSessionToken = vi.fn(async () => "good");
+    const el = await mount({ getSessionToken });
+    const { open, forms } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    expect(open).toHaveBeenCalledTimes(1); // before any await
+    const [url, name] = open.mock.calls[0]!;
+    expect(url).toBe("");
+    await vi.waitFor(() => expect(forms).toHaveLength(1));
+    expect(getSessionToken).toHaveBeenCalled();
+    expect(forms[0]).toEqual({
+      action: `${API}/api/integrations/ninjaone/connect`,
+      method: "post",
+      target: name,
+      fields: { token: "good", return_to: location.href, mode: "popup" },
+    });
+    await el.updateComplete;
+    expect(text($(el, "#connect"))).toBe("Connecting…");
+  });
+
+  it("Connect is disabled without saved credentials and does nothing", async () => {
+    fakeWorker();
+    const el = await mount();
+    const { open } = stubPopup();
+    const connect = $(el, "#connect") as HTMLButtonElement;
+    expect(connect.disabled).toBe(true);
+    connect.click();
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it("ignores result messages from any origin but the worker's, then accepts the worker's", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    stubPopup();
+    const connected: CustomEvent[] = [];
+    el.addEventListener("ninjaone-connected", (e) => connected.push(e));
+    ($(el, "#connect") as HTMLButtonElement).click();
+    w.status = { ...w.status, connection: CONNECTED };
+    const result = { type: "ninjaone:connect-result", ok: true };
+    window.dispatchEvent(new MessageEvent("message", { origin: "https://evil.example", data: result }));
+    window.dispatchEvent(new MessageEvent("message", { origin: location.origin, data: result }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(connected).toHaveLength(0);
+    expect(text($(el, "[part~='badge']"))).toBe("Not connected");
+
+    window.dispatchEvent(new MessageEvent("message", { origin: API, data: result }));
+    await vi.waitFor(() => expect(connected).toHaveLength(1));
+    expect(connected[0]!.detail).toMatchObject({ region: "eu", scopes: CONNECTED.scopes });
+    expect(text($(el, "[part~='badge']"))).toBe("Connected");
+    expect(announced(el)).toBe("NinjaOne connected.");
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("connection-heading"));
+  });
+
+  it("a failed result shows that code's message", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    window.dispatchEvent(
+      new MessageEvent("message", { origin: API, data: { type: "ninjaone:connect-result", ok: false, error: "access_denied" } }),
+    );
+    await vi.waitFor(() => expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.access_denied.message));
+    expect(text($(el, "#connect"))).toBe("Connect to NinjaOne");
+  });
+
+  it("polls the status while the popup is open and stops once connected", async () => {
+    NinjaOneSettings.pollInterval = 30;
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    stubPopup();
+    const connected = vi.fn();
+    el.addEventListener("ninjaone-connected", connected);
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(connected).not.toHaveBeenCalled();
+    w.status = { ...w.status, connection: CONNECTED };
+    await vi.waitFor(() => expect(connected).toHaveBeenCalledTimes(1));
+    const polls = w.calls.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(w.calls.length).toBe(polls);
+  });
+
+  it("stops polling when the popup is closed without a result", async () => {
+    NinjaOneSettings.pollInterval = 30;
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const { popup } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await el.updateComplete;
+    expect(text($(el, "#connect"))).toBe("Connecting…");
+    popup.closed = true;
+    await vi.waitFor(() => expect(text($(el, "#connect"))).toBe("Connect to NinjaOne"));
+    const polls = w.calls.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(w.calls.length).toBe(polls);
+  });
+
+  it("falls back to redirect mode in the same tab when the popup is blocked", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const { open, forms } = stubPopup({ blocked: true });
+    ($(el, "#connect") as HTMLButtonElement).click();
+    expect(open).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(forms).toHaveLength(1));
+    expect(forms[0]!.target).toBe("_self");
+    expect(forms[0]!.fields.mode).toBe("redirect");
+  });
+
+  it('mode="redirect" posts in the same tab without opening a popup', async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount({ mode: "redirect" });
+    const { open, forms } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(forms).toHaveLength(1));
+    expect(open).not.toHaveBeenCalled();
+    expect(forms[0]).toMatchObject({ target: "_self", fields: { mode: "redirect", token: "good" } });
+  });
+
+  it("back from a redirect: ?ninjaone=connected is announced, fires the event and is stripped", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    history.replaceState(null, "", "?tab=integrations&ninjaone=connected#top");
+    const connected = vi.fn();
+    document.addEventListener("ninjaone-connected", connected, { once: true });
+    const el = await mount();
+    expect(location.search).toBe("?tab=integrations");
+    expect(location.hash).toBe("#top");
+    expect(text($(el, "[part~='notice-success']"))).toBe("NinjaOne connected.");
+    expect(connected).toHaveBeenCalledTimes(1);
+  });
+
+  it("back from a redirect: ?ninjaone_error= is shown and stripped; return_to never carries it", async () => {
+    fakeWorker({ credentials: SAVED });
+    history.replaceState(null, "", "?a=1&ninjaone_error=state_expired");
+    const el = await mount();
+    expect(location.search).toBe("?a=1");
+    expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.state_expired.message);
+    const { forms } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(forms).toHaveLength(1));
+    expect(forms[0]!.fields.return_to).not.toContain("ninjaone");
+  });
+
+  it("a crafted ?ninjaone=connected claims nothing when the status is not connected", async () => {
+    fakeWorker({ credentials: SAVED });
+    history.replaceState(null, "", "?ninjaone=connected");
+    const connected = vi.fn();
+    document.addEventListener("ninjaone-connected", connected, { once: true });
+    const el = await mount();
+    expect(location.search).toBe("");
+    expect($(el, "[part~='notice-success']")).toBeNull();
+    expect(connected).not.toHaveBeenCalled();
+  });
+});
+
+describe("session tokens", () => {
+  it("a 401 calls getSessionToken once and retries with the fresh token", async () => {
+    const w = fakeWorker();
+    w.tokens = new Set(["fresh"]);
+    const getSessionToken = vi.fn(async () => "fresh");
+    const el = await mount({ token: "stale", getSessionToken });
+    expect($(el, "form")).not.toBeNull();
+    expect(getSessionToken).toHaveBeenCalledTimes(1);
+    expect(w.calls.map((c) => c.auth)).toEqual(["Bearer stale", "Bearer fresh"]);
+  });
+
+  it("a second 401 shows the session-expired message", async () => {
+    const w = fakeWorker();
+    w.tokens = new Set();
+    const getSessionToken = vi.fn(async () => "still-bad");
+    const errors: string[] = [];
+    document.addEventListener("ninjaone-error", (e) => errors.push(e.detail.code), { once: true });
+    const el = await mount({ token: "stale", getSessionToken });
+    expect(getSessionToken).toHaveBeenCalledTimes(1);
+    expect(w.calls).toHaveLength(2);
+    expect(text($(el, "[part~='notice-error']"))).toContain("Your session has expired.");
+    expect(errors).toEqual(["unauthorized"]);
+  });
+
+  it("without a session-token attribute, asks getSessionToken first", async () => {
+    const w = fakeWorker();
+    const getSessionToken = vi.fn(async () => "good");
+    const el = await mount({ token: null, getSessionToken });
+    expect($(el, "form")).not.toBeNull();
+    expect(w.calls.map((c) => c.auth)).toEqual(["Bearer good"]);
+    expect(el.hasAttribute("session-token")).toBe(false);
+  });
+
+  it("a session token set after a 401 loads the status", async () => {
+    fakeWorker();
+    const el = await mount({ token: "stale" });
+    expect(text($(el, "[part~='notice-error']"))).toContain("Your session has expired.");
+    el.sessionToken = "good";
+    await vi.waitFor(() => expect($(el, "form")).not.toBeNull());
+  });
+});
+
+describe("disconnecting", () => {
+  it("asks for confirmation that says the credentials go too; Cancel returns focus", async () => {
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    button(el, "Disconnect")!.click();
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("confirm-no"));
+    expect(text($(el, "[part~='confirm']"))).toContain("removes the saved Client ID and Client Secret");
+    await accessible(el);
+    button(el, "Cancel")!.click();
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("disconnect"));
+    expect(w.calls.some((c) => c.path === "/disconnect")).toBe(false);
+  });
+
+  it("confirmed: posts /disconnect, fires the event, empties the form and focuses it", async () => {
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    const disconnected = vi.fn();
+    el.addEventListener("ninjaone-disconnected", disconnected);
+    button(el, "Disconnect")!.click();
+    await el.updateComplete;
+    button(el, "Disconnect and remove credentials")!.click();
+    await vi.waitFor(() => expect(disconnected).toHaveBeenCalledTimes(1));
+    expect(w.calls.find((c) => c.path === "/disconnect")).toMatchObject({ method: "POST", auth: "Bearer good" });
+    expect(text($(el, "[part~='badge']"))).toBe("Not set up");
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe("");
+    expect(announced(el)).toBe("Disconnected; credentials removed.");
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("clientId"));
+  });
+});
+
+describe("host integration", () => {
+  it("copy button copies the exact redirect URI and says so", async () => {
+    fakeWorker();
+    const el = await mount();
+    const write = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue(undefined);
+    const copy = button(el, "Copy redirect URI")!;
+    copy.click();
+    await vi.waitFor(() => expect(text(copy)).toBe("Copied"));
+    expect(write).toHaveBeenCalledWith(REDIRECT_URI);
+    expect(announced(el)).toBe("Redirect URI copied.");
+  });
+
+  it("copy falls back to selecting the address when the clipboard is refused", async () => {
+    fakeWorker();
+    const el = await mount();
+    vi.spyOn(navigator.clipboard, "writeText").mockRejectedValue(new DOMException("denied", "NotAllowedError"));
+    button(el, "Copy redirect URI")!.click();
+    await vi.waitFor(() => expect(announced(el)).toContain("press Ctrl+C"));
+    expect(String(getSelection())).toBe(REDIRECT_URI);
+  });
+
+  it("strings overrides any text; lang selects a registered translation", async () => {
+    fakeWorker({ credentials: SAVED });
+    NinjaOneSettings.translations.de = { connect: "Mit NinjaOne verbinden", save: "Speichern" };
+    const el = await mount({ lang: "de-CH", strings: { save: "Zugangsdaten sichern", errors: { access_denied: { message: "Zugriff verweigert." } } } });
+    expect(text($(el, "#connect"))).toBe("Mit NinjaOne verbinden");
+    expect(text($(el, "#save"))).toBe("Zugangsdaten sichern");
+    history.replaceState(null, "", "?ninjaone_error=access_denied");
+    const el2 = await mount({ strings: { errors: { access_denied: { message: "Zugriff verweigert." } } } });
+    const notice = text($(el2, "[part~='notice-error']"));
+    expect(notice).toContain("Zugriff verweigert.");
+    expect(notice).toContain(en.errors.access_denied.action);
+  });
+
+  it("including the script twice does not throw", async () => {
+    const first = customElements.get("ninjaone-settings");
+    // a second copy of the module (a new URL is a new module instance) runs the define guard again
+    await expect(import(/* @vite-ignore */ `../../widget/ninjaone-settings.ts?again=${Date.now()}`)).resolves.toBeDefined();
+    expect(customElements.get("ninjaone-settings")).toBe(first);
+  });
+});

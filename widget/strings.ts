@@ -1,0 +1,236 @@
+/**
+ * Every user-facing text of <ninjaone-settings>, in English.
+ *
+ * Hosts change wording or translate in two ways:
+ * - per element: `el.strings = { connect: "Verbinden", errors: { access_denied: { message: "…" } } }`
+ *   (a partial object; `errors` entries are merged per code);
+ * - per language: `NinjaOneSettings.translations.de = { … }`, selected by the element's `lang`
+ *   attribute (or the nearest `lang` of its ancestors / the document), falling back to the base
+ *   language (`de-CH` → `de`) and then to English.
+ *
+ * `{name}` placeholders are filled in by the element; a missing value leaves the placeholder empty.
+ */
+
+/** The fixed error codes the widget knows, with the text shown for each. */
+export type ErrorCode =
+  // flow errors (popup result message, or `?ninjaone_error=` after a redirect)
+  | "credentials_not_configured"
+  | "invalid_state"
+  | "state_expired"
+  | "access_denied"
+  | "redirect_uri_mismatch"
+  | "ninjaone_error"
+  | "token_exchange_failed"
+  | "ninjaone_unreachable"
+  // API errors
+  | "unauthorized"
+  | "forbidden"
+  | "invalid_request"
+  | "not_found"
+  | "payload_too_large"
+  | "not_connected"
+  | "reconnect_required"
+  | "storage_unavailable"
+  | "misconfigured"
+  | "internal"
+  // the widget's own
+  | "network_error"
+  | "unknown";
+
+export interface ErrorText {
+  /** What happened, in plain language. */
+  message: string;
+  /** What to do about it. */
+  action: string;
+}
+
+export const en = {
+  title: "NinjaOne RMM",
+  subtitle: "Connect your NinjaOne account to this app.",
+  loading: "Loading NinjaOne settings…",
+  retry: "Try again",
+
+  badgeNotConfigured: "Not set up",
+  badgeSaved: "Not connected",
+  badgeConnected: "Connected",
+  badgeReconnect: "Reconnect required",
+
+  setupHeading: "Create a client app in NinjaOne",
+  setupIntro: "Done once, by a NinjaOne system administrator.",
+  setupStep1: "In NinjaOne, open Administration → Apps → API → Client app IDs.",
+  setupOpenLink: "Open API settings ({region})",
+  newTab: "(new tab)",
+  setupStep2: "Click “Add client app”. Platform: “Web (PHP, Java, .Net Core, etc.)”.",
+  setupStep3: "Name: one your users recognise; NinjaOne shows it when they allow access.",
+  setupStep4: "Redirect URIs: paste this address and press Enter.",
+  setupStep5: "Scopes: Monitoring (and Management if needed). Grant types: Authorization code and Refresh token.",
+  setupStep6: "Click Add, then copy the Client ID and Client Secret. The secret is shown only once.",
+  redirectUriNote: "It must match exactly (no trailing slash). NinjaOne may take up to an hour to pick up a change.",
+  copy: "Copy",
+  copyLabel: "Copy redirect URI",
+  copied: "Copied",
+  copiedAnnouncement: "Redirect URI copied.",
+  copyFailed: "Couldn't copy. The address is selected: press Ctrl+C.",
+
+  credentialsHeading: "Enter the credentials",
+  regionLabel: "NinjaOne region",
+  regionHint: "Where you sign in to NinjaOne and created the client app.",
+  clientIdLabel: "Client ID",
+  clientSecretLabel: "Client Secret",
+  clientSecretKeepHint: "Leave blank to keep the saved secret.",
+  clientSecretNewHint: "Stored encrypted, never shown again.",
+  clientSecretRequiredForChange: "Enter the secret for the new Client ID or region.",
+  showSecret: "Show",
+  showSecretLabel: "Show client secret",
+  changeEndsConnection: "Saving another Client ID or region ends the current connection.",
+  save: "Save credentials",
+  saving: "Saving…",
+  savedAnnouncement: "Credentials saved.",
+
+  savedHeading: "Saved credentials",
+  savedRegion: "Region",
+  savedClientId: "Client ID",
+  savedSecret: "Client Secret",
+  savedSecretEnding: "ending in {last4}",
+  savedUpdated: "Last saved",
+  savedUpdatedBy: "{date} by {user}",
+
+  connectionHeading: "Connect",
+  notConnectedText: "Not connected. Connect to sign in to NinjaOne and allow access.",
+  connectNeedsCredentials: "Save your credentials first.",
+  connect: "Connect to NinjaOne",
+  connecting: "Connecting…",
+  connectingHint: "Finish signing in to NinjaOne in the window that opened.",
+  reconnect: "Reconnect",
+  reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked, or the app changed). Reconnect to sign in again; your saved credentials are reused.",
+  connectedText: "Connected to NinjaOne.",
+  connectedSince: "Connected since",
+  tokenExpires: "Access token expires",
+  tokenExpiresNote: "renewed automatically",
+  scopes: "Granted scopes",
+  connectedAnnouncement: "NinjaOne connected.",
+
+  disconnect: "Disconnect",
+  removeCredentials: "Remove credentials",
+  confirmHeading: "Disconnect NinjaOne?",
+  confirmText: "This ends the connection and also removes the saved Client ID and Client Secret.",
+  confirmRemoveText: "This removes the saved Client ID and Client Secret.",
+  confirmYes: "Disconnect and remove credentials",
+  confirmNo: "Cancel",
+  disconnecting: "Disconnecting…",
+  disconnectedAnnouncement: "Disconnected; credentials removed.",
+
+  errorPrefix: "Error:",
+  errors: {
+    credentials_not_configured: {
+      message: "No credentials are saved.",
+      action: "Save the Client ID and Client Secret, then connect.",
+    },
+    invalid_state: {
+      message: "This sign-in could not be verified (already used, or started in another browser).",
+      action: "Connect again, in this browser.",
+    },
+    state_expired: {
+      message: "The sign-in expired.",
+      action: "Connect again and finish within 10 minutes.",
+    },
+    access_denied: {
+      message: "Access was not granted in NinjaOne.",
+      action: "Connect again and allow access.",
+    },
+    redirect_uri_mismatch: {
+      message: "NinjaOne rejected the redirect URI.",
+      action: "Set the client app's redirect URI to exactly {redirectUri} (no trailing slash, press Enter), save, and try again. NinjaOne may take up to an hour to pick up the change.",
+    },
+    ninjaone_error: {
+      message: "NinjaOne reported an error.",
+      action: "Check the client app is a “Web” app with the Authorization code and Refresh token grant types, in the selected region.",
+    },
+    token_exchange_failed: {
+      message: "NinjaOne did not accept the Client ID and Client Secret.",
+      action: "Check both values and the region (or create a new secret), save, and connect again.",
+    },
+    ninjaone_unreachable: {
+      message: "NinjaOne could not be reached.",
+      action: "Try again in a few minutes.",
+    },
+    unauthorized: {
+      message: "Your session has expired.",
+      action: "Reload the page.",
+    },
+    forbidden: {
+      message: "You may not change this integration.",
+      action: "Ask an administrator of your account.",
+    },
+    invalid_request: {
+      message: "Some values are not valid.",
+      action: "Correct the highlighted fields.",
+    },
+    not_found: {
+      message: "The integration service was not found.",
+      action: "Contact support.",
+    },
+    payload_too_large: {
+      message: "The values are too long.",
+      action: "Paste only the Client ID and Client Secret.",
+    },
+    not_connected: {
+      message: "NinjaOne is not connected.",
+      action: "Connect to NinjaOne.",
+    },
+    reconnect_required: {
+      message: "NinjaOne needs to be reconnected.",
+      action: "Reconnect; your saved credentials are reused.",
+    },
+    storage_unavailable: {
+      message: "Settings storage is unavailable.",
+      action: "Try again in a moment.",
+    },
+    misconfigured: {
+      message: "The integration service is misconfigured.",
+      action: "Contact support.",
+    },
+    internal: {
+      message: "Something went wrong on our side.",
+      action: "Try again later.",
+    },
+    network_error: {
+      message: "The integration service could not be reached.",
+      action: "Check your connection and try again.",
+    },
+    unknown: {
+      message: "Something went wrong.",
+      action: "Try again later.",
+    },
+  } as Record<ErrorCode, ErrorText>,
+};
+
+export type NinjaOneStrings = typeof en;
+
+/** A partial override: any top-level text, and any part of any error's text. */
+export type NinjaOneStringsOverride = Partial<Omit<NinjaOneStrings, "errors">> & {
+  errors?: Partial<Record<ErrorCode, Partial<ErrorText>>>;
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(en.errors, value);
+}
+
+/** Layer overrides on top of a base, merging `errors` per code. */
+export function mergeStrings(base: NinjaOneStrings, ...overrides: (NinjaOneStringsOverride | undefined)[]): NinjaOneStrings {
+  const out: NinjaOneStrings = { ...base, errors: { ...base.errors } };
+  for (const o of overrides) {
+    if (!o) continue;
+    const { errors, ...rest } = o;
+    Object.assign(out, rest);
+    for (const [code, text] of Object.entries(errors ?? {})) {
+      if (isErrorCode(code)) out.errors[code] = { ...out.errors[code], ...text };
+    }
+  }
+  return out;
+}
+
+/** Fill `{name}` placeholders. */
+export function fill(template: string, values: Record<string, string | undefined>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "");
+}

@@ -1,0 +1,112 @@
+// Builds <ninjaone-settings> into dist/widget/:
+//   ninjaone-settings.js        self-contained ES module (Lit included), minified
+//   ninjaone-settings.iife.js   the same as a classic script
+//   *.d.ts                      declarations for hosts that bundle or type-check against it
+//   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties)
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vite";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const entry = `${root}widget/ninjaone-settings.ts`;
+const outDir = `${root}dist/widget`;
+
+/** Declarations and the manifest, written once after both formats are built. */
+function hostArtifacts(): Plugin {
+  let done = false;
+  return {
+    name: "ninjaone-host-artifacts",
+    apply: "build",
+    async closeBundle() {
+      if (done) return;
+      done = true;
+      mkdirSync(outDir, { recursive: true });
+
+      const { default: ts } = await import("typescript");
+      const program = ts.createProgram([entry], {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ["lib.es2023.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
+        types: [],
+        strict: true,
+        skipLibCheck: true,
+        useDefineForClassFields: false,
+        declaration: true,
+        emitDeclarationOnly: true,
+        rootDir: `${root}widget`,
+        outDir,
+      });
+      const result = program.emit();
+      const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+      if (errors.length > 0) {
+        throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+      }
+
+      // @ts-expect-error: the analyzer ships no types for these modules
+      const { create, ts: cemTs } = await import("@custom-elements-manifest/analyzer");
+      // @ts-expect-error: the analyzer ships no types for these modules
+      const { litPlugin } = await import("@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js");
+      const source = cemTs.createSourceFile("ninjaone-settings.js", readFileSync(entry, "utf8"), cemTs.ScriptTarget.ES2022, true);
+      const manifest = create({ modules: [source], plugins: [...litPlugin()] });
+      // keep the public surface only: internal state (`_x`) and the unnamed `new X()` dispatches go
+      type Named = { name?: string; privacy?: string };
+      const isPublic = (m: Named) => !!m.name && !m.name.startsWith("_") && m.privacy !== "private" && m.privacy !== "protected";
+      for (const mod of manifest.modules) {
+        for (const d of mod.declarations ?? []) {
+          for (const key of ["attributes", "members", "events"]) if (d[key]) d[key] = d[key].filter(isPublic);
+        }
+      }
+      writeFileSync(`${outDir}/custom-elements.json`, JSON.stringify(manifest, null, 2) + "\n");
+    },
+  };
+}
+
+/**
+ * Lit's css`` and html`` templates keep their source whitespace through minification.
+ * - the stylesheet: comments, indentation and the spaces around punctuation go;
+ * - every template: a line break with its indentation becomes one space (HTML and CSS collapse
+ *   whitespace anyway; minified code has no other raw line breaks, only template literals do).
+ */
+function minifyTemplates(): Plugin {
+  return {
+    name: "ninjaone-minify-templates",
+    apply: "build",
+    transform(code, id) {
+      if (!id.endsWith(".styles.ts")) return null;
+      return code.replace(/css`([^`]*)`/g, (_, body: string) => {
+        const min = body
+          .replace(/\/\*[^]*?\*\//g, "")
+          .replace(/\s+/g, " ")
+          .replace(/ ?([{};,>]) ?/g, "$1")
+          .replace(/: /g, ":")
+          .replace(/;}/g, "}");
+        return "css`" + min.trim() + "`";
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  publicDir: false,
+  plugins: [minifyTemplates(), hostArtifacts()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: "esnext",
+    minify: true,
+    sourcemap: false,
+    reportCompressedSize: true,
+    lib: {
+      entry,
+      name: "NinjaOneSettings",
+      formats: ["es", "iife"],
+      fileName: (format) => (format === "es" ? "ninjaone-settings.js" : "ninjaone-settings.iife.js"),
+    },
+    rolldownOptions: {
+      // STACK.md trap 3: library-mode ES output is not fully minified without this
+      output: { minify: true },
+    },
+  },
+});
