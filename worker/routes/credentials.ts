@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app-env";
 import { tenantAuth } from "../auth";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../app-env";
 import { tenantAuth } from "../auth";
 import { vaultFor } from "../vault";
