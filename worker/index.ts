@@ -12,6 +12,7 @@ import { callbackRoute } from "./routes/callback";
 import { connectRoute } from "./routes/connect";
 import { credentialsRoute } from "./routes/credentials";
 import { disconnectRoute } from "./routes/disconnect";
+import { resealRoute } from "./routes/reseal";
 import { statusRoute } from "./routes/status";
 import { tokenRoute } from "./routes/token";
 import { API_BASE_PATH } from "./status";
@@ -85,6 +86,7 @@ api.route("/", statusRoute);
 api.route("/", credentialsRoute);
 api.route("/", disconnectRoute);
 api.route("/", tokenRoute);
+api.route("/", resealRoute);
 api.route("/", connectRoute);
 api.route("/", callbackRoute);
 api.all("*", () => {

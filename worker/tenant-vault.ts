@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "./config";
-import { open, seal } from "./crypto";
+import { open, seal, type Sealed } from "./crypto";
 import type { Env } from "./env";
 import type { ApiErrorCode, FlowErrorCode } from "./errors";
 import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type TokenSet } from "./oauth/client";
@@ -74,7 +74,7 @@ export class TenantVault extends DurableObject<Env> {
   }
 
   private async readTokens(config: Config, tenant: string): Promise<TokenSet | undefined> {
-    const sealed = await this.ctx.storage.get<Parameters<typeof open>[1]>(TOKENS);
+    const sealed = await this.ctx.storage.get<Sealed>(TOKENS);
     return sealed ? (JSON.parse(await open(config.keyring, sealed, tenant, "tokens")) as TokenSet) : undefined;
   }
 
@@ -194,6 +194,33 @@ export class TenantVault extends DurableObject<Env> {
         await this.persist(tenant, next);
         await this.writeTokens(config, tenant, tokens);
         return ok(next);
+      }),
+    );
+  }
+
+  /**
+   * Key rotation: seals this tenant's client secret and tokens again under the
+   * current ENCRYPTION_KEY_ID, so the old key can be removed. Answers how many
+   * sealed values were rewritten.
+   */
+  async reseal(tenant: string): Promise<Result<{ resealed: number; keyId: string }>> {
+    return this.guarded(() =>
+      this.exclusive(async () => {
+        const config = await this.config();
+        const keyId = config.keyring.currentId;
+        const record = await this.load();
+        let resealed = 0;
+        if (record.credentials && record.credentials.secret.kid !== keyId) {
+          const secret = await open(config.keyring, record.credentials.secret, tenant, "client-secret");
+          await this.persist(tenant, { ...record, credentials: { ...record.credentials, secret: await seal(config.keyring, secret, tenant, "client-secret") } });
+          resealed += 1;
+        }
+        const sealedTokens = await this.ctx.storage.get<Sealed>(TOKENS);
+        if (sealedTokens && sealedTokens.kid !== keyId) {
+          await this.writeTokens(config, tenant, (await this.readTokens(config, tenant))!);
+          resealed += 1;
+        }
+        return ok({ resealed, keyId });
       }),
     );
   }
