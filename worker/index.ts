@@ -7,6 +7,7 @@ import type { AppEnv } from "./app-env";
 import { loadConfig, parseAllowedOrigins } from "./config";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
+import { errorPage, isPageCode } from "./pages";
 import { assetsRoute } from "./routes/assets";
 import { callbackRoute } from "./routes/callback";
 import { connectRoute } from "./routes/connect";
@@ -95,7 +96,13 @@ api.all("*", () => {
 
 app.route(API_BASE_PATH, api);
 
+// Routes a browser navigates to (not fetch) answer errors with a page.
+const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`]);
+
 app.onError((error, c) => {
+  if (error instanceof ApiError && BROWSER_ROUTES.has(c.req.path)) {
+    return errorPage(c, isPageCode(error.code) ? error.code : "invalid_request", error.status);
+  }
   if (error instanceof ApiError) return c.json(error.toJSON(), error.status);
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(new ApiError("invalid_request").toJSON(), 400);

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { randomToken } from "./crypto";
 import type { FlowErrorCode } from "./errors";
 
@@ -48,7 +49,7 @@ function page(nonce: string, title: string, message: string, script?: string) {
 }
 
 /** A page for a request we cannot trust enough to send anywhere (no redirect). */
-export function errorPage(c: Context, code: PageCode, status: 400 | 401 | 403 | 503 = 400) {
+export function errorPage(c: Context, code: PageCode, status: ContentfulStatusCode = 400) {
   const nonce = randomToken(16);
   pageHeaders(c, nonce);
   return c.html(page(nonce, "NinjaOne connection", FLOW_MESSAGES[code]), status);

@@ -38,7 +38,12 @@ describe("configuration", () => {
       for (const [method, path] of ROUTES) {
         const response = await callWith(overrides, path, { method, headers: { Authorization: `Bearer ${await mintToken()}` } });
         expect(response.status, `${method} ${path}`).toBe(503);
-        expect(await response.json()).toMatchObject({ error: "misconfigured" });
+        if (path.startsWith("/connect") || path.startsWith("/callback")) {
+          // Browser navigations get a page rather than JSON.
+          expect(await response.text()).toMatch(/not configured correctly/);
+        } else {
+          expect(await response.json()).toMatchObject({ error: "misconfigured" });
+        }
       }
       expect(errors.mock.calls.flat().join("\n")).toMatch(logged);
       // The log names the setting, never its value.

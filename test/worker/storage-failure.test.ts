@@ -50,3 +50,62 @@ describe("KV failures", () => {
     expect((await status("kv-delete")).body.credentials).toMatchObject({ clientId: CREDS.clientId });
   });
 });
+
+describe("KV failures during the OAuth flow", () => {
+  it("connect: a failed read or write ends on a page, records nothing, and the user can retry", async () => {
+    const { useStandIns, postConnect, saveStandInCredentials } = await import("./oauth-helpers");
+    useStandIns();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await saveStandInCredentials("kv-connect");
+    for (const method of ["get", "put"] as const) {
+      const spy = failKv(method);
+      const response = await postConnect({ tenant: "kv-connect" });
+      expect(response.status, method).toBe(503);
+      expect(response.headers.get("Location")).toBeNull();
+      expect(await response.text()).toMatch(/could not be saved/);
+      spy.mockRestore();
+    }
+    expect(Object.keys(await kvSnapshot()).filter((key) => key.startsWith("v1:flow:"))).toEqual([]);
+    expect((await postConnect({ tenant: "kv-connect" })).status).toBe(303);
+  });
+
+  it("callback: a failed read keeps the flow for a retry; a failed save reports storage_unavailable and keeps the old state", async () => {
+    const { useStandIns, authorize, callback, saveStandInCredentials } = await import("./oauth-helpers");
+    const { local } = useStandIns();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await saveStandInCredentials("kv-callback");
+    const flow = await authorize(local, "approve", { tenant: "kv-callback", mode: "redirect" });
+
+    const reading = failKv("get");
+    expect((await callback(flow.callbackUrl, flow.cookie)).status).toBe(503);
+    reading.mockRestore();
+
+    const writing = failKv("put");
+    const failed = await callback(flow.callbackUrl, flow.cookie);
+    writing.mockRestore();
+    expect(new URL(failed.headers.get("Location")!).searchParams.get("ninjaone_error")).toBe("storage_unavailable");
+    expect((await status("kv-callback")).body.connection).toEqual({ status: "not_connected" });
+
+    // A new attempt works.
+    const again = await authorize(local, "approve", { tenant: "kv-callback", mode: "redirect" });
+    const landed = await callback(again.callbackUrl, again.cookie);
+    expect(new URL(landed.headers.get("Location")!).searchParams.get("ninjaone")).toBe("connected");
+  });
+
+  it("token: a failed KV write after a refresh still hands out the new token and keeps it", async () => {
+    const { useStandIns, connectTenant, apiToken, storedTokens } = await import("./oauth-helpers");
+    const { local } = useStandIns();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await connectTenant(local, "kv-token");
+    const old = (await storedTokens("kv-token"))!;
+    vi.useFakeTimers({ toFake: ["Date"], now: old.expiresAt - 60_000 });
+    failKv("put");
+    const response = await apiToken("kv-token");
+    expect(response.status).toBe(200);
+    const { accessToken } = (await response.json()) as { accessToken: string };
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+    expect(local.isAccessTokenValid(accessToken)).toBe(true);
+    expect((await storedTokens("kv-token"))!.accessToken).toBe(accessToken);
+  });
+});
