@@ -54,84 +54,38 @@ export class ApiError extends Error {
   }
 }
 
-const codeForStatus = (status: number): ErrorCode =>
-  status === 401 ? "unauthorized" : status === 404 ? "not_found" : status === 413 ? "payload_too_large" : "internal";
+/** The code for an error answer without a known `error` code (e.g. from a proxy). */
+const STATUS_CODES: Record<number, ErrorCode> = { 401: "unauthorized", 404: "not_found", 413: "payload_too_large" };
 
 export interface TokenSource {
   /** The current widget token, if any. */
   token(): string | undefined;
-  /** A fresh token from the host, or undefined when the host gave no `getSessionToken`. */
+  /** A fresh token from the host, or undefined when the host gave none (never throws). */
   refresh(): Promise<string | undefined>;
 }
 
-export class ApiClient {
-  constructor(
-    private readonly _base: () => string,
-    private readonly _tokens: TokenSource,
-  ) {}
-
-  status(): Promise<Status> {
-    return this._request("GET", "/status");
-  }
-
-  saveCredentials(body: CredentialsInput): Promise<Status> {
-    return this._request("PUT", "/credentials", body);
-  }
-
-  disconnect(): Promise<Status> {
-    return this._request("POST", "/disconnect");
-  }
-
-  /** The URL the connect form is posted to. */
-  connectUrl(): string {
-    return this._base() + API_PATH + "/connect";
-  }
-
-  private async _request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let token = this._tokens.token() ?? (await this._refresh());
-    let res = await this._send(method, path, token, body);
-    if (res.status === 401) {
-      token = await this._refresh();
-      if (token) res = await this._send(method, path, token, body);
-    }
-    let data: unknown = null;
-    try {
-      data = await res.json();
-    } catch {
-      // an empty or non-JSON body: the status code decides
-    }
-    if (res.ok && data && typeof data === "object") return data as T;
-    const err = (data ?? {}) as { error?: unknown; fields?: unknown };
-    const code = res.status === 401 ? "unauthorized" : isErrorCode(err.error) ? err.error : codeForStatus(res.status);
-    const fields: Record<string, string> = {};
-    if (err.fields && typeof err.fields === "object") {
-      for (const [k, v] of Object.entries(err.fields)) if (typeof v === "string") fields[k] = v;
-    }
-    throw new ApiError(code, res.status, fields);
-  }
-
-  private async _refresh(): Promise<string | undefined> {
-    try {
-      return await this._tokens.refresh();
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async _send(method: string, path: string, token: string | undefined, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+/**
+ * One JSON request to a route of the worker (`url` is the route's full URL); every route answers
+ * the tenant's status. Throws an `ApiError`.
+ */
+export async function request(url: string, method: string, tokens: TokenSource, body?: CredentialsInput): Promise<Status> {
+  const send = async (token: string | undefined) => {
+    const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (body) headers["Content-Type"] = "application/json";
     try {
-      return await fetch(this._base() + API_PATH + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-      });
+      return await fetch(url, { method, headers, body: body && JSON.stringify(body), credentials: "omit", cache: "no-store" });
     } catch {
       throw new ApiError("network_error");
     }
-  }
+  };
+  let token = tokens.token() ?? (await tokens.refresh());
+  let res = await send(token);
+  if (res.status === 401 && (token = await tokens.refresh())) res = await send(token);
+  // an empty or non-JSON body: the status code decides
+  const data = (await res.json().catch(() => null)) as { error?: unknown; fields?: unknown } | null;
+  if (res.ok && data && typeof data === "object") return data as Status;
+  const code = isErrorCode(data?.error) ? data.error : (STATUS_CODES[res.status] ?? "internal");
+  // `{"<field>": "<problem>"}` from a 400 `invalid_request`; rendered as text, never as HTML
+  throw new ApiError(code, res.status, Object(data?.fields) as Record<string, string>);
 }

@@ -46,7 +46,6 @@ export interface ErrorText {
 
 export const en = {
   title: "NinjaOne RMM",
-  subtitle: "Connect your NinjaOne account to this app.",
   loading: "Loading NinjaOne settings…",
   retry: "Try again",
 
@@ -56,12 +55,11 @@ export const en = {
   badgeReconnect: "Reconnect required",
 
   setupHeading: "Create a client app in NinjaOne",
-  setupIntro: "Done once, by a NinjaOne system administrator.",
-  setupStep1: "In NinjaOne, open Administration → Apps → API → Client app IDs.",
+  setupStep1: "As a NinjaOne system administrator, open Administration → Apps → API → Client app IDs.",
   setupOpenLink: "Open API settings ({region})",
   newTab: "(new tab)",
   setupStep2: "Click “Add client app”. Platform: “Web (PHP, Java, .Net Core, etc.)”.",
-  setupStep3: "Name: one your users recognise; NinjaOne shows it when they allow access.",
+  setupStep3: "Name: shown to your users when they allow access.",
   setupStep4: "Redirect URIs: paste this address and press Enter.",
   setupStep5: "Scopes: Monitoring (and Management if needed). Grant types: Authorization code and Refresh token.",
   setupStep6: "Click Add, then copy the Client ID and Client Secret. The secret is shown only once.",
@@ -70,15 +68,14 @@ export const en = {
   copyLabel: "Copy redirect URI",
   copied: "Copied",
   copiedAnnouncement: "Redirect URI copied.",
-  copyFailed: "Couldn't copy. The address is selected: press Ctrl+C.",
+  copyFailed: "Couldn't copy: the address is selected, press Ctrl+C.",
 
   credentialsHeading: "Enter the credentials",
   regionLabel: "NinjaOne region",
-  regionHint: "Where you sign in to NinjaOne and created the client app.",
+  regionHint: "Where you sign in to NinjaOne.",
   clientIdLabel: "Client ID",
   clientSecretLabel: "Client Secret",
   clientSecretKeepHint: "Leave blank to keep the saved secret.",
-  clientSecretNewHint: "Stored encrypted, never shown again.",
   clientSecretRequiredForChange: "Enter the secret for the new Client ID or region.",
   showSecret: "Show",
   showSecretLabel: "Show client secret",
@@ -88,33 +85,28 @@ export const en = {
   savedAnnouncement: "Credentials saved.",
 
   savedHeading: "Saved credentials",
-  savedRegion: "Region",
-  savedClientId: "Client ID",
-  savedSecret: "Client Secret",
   savedSecretEnding: "ending in {last4}",
   savedUpdated: "Last saved",
   savedUpdatedBy: "{date} by {user}",
 
   connectionHeading: "Connect",
-  notConnectedText: "Not connected. Connect to sign in to NinjaOne and allow access.",
+  notConnectedText: "Sign in to NinjaOne and allow access.",
   connectNeedsCredentials: "Save your credentials first.",
   connect: "Connect to NinjaOne",
   connecting: "Connecting…",
   connectingHint: "Finish signing in to NinjaOne in the window that opened.",
   reconnect: "Reconnect",
-  reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked, or the app changed). Reconnect to sign in again; your saved credentials are reused.",
+  reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked). Reconnect: your saved credentials are reused.",
   connectedText: "Connected to NinjaOne.",
   connectedSince: "Connected since",
   tokenExpires: "Access token expires",
-  tokenExpiresNote: "renewed automatically",
   scopes: "Granted scopes",
   connectedAnnouncement: "NinjaOne connected.",
 
   disconnect: "Disconnect",
   removeCredentials: "Remove credentials",
   confirmHeading: "Disconnect NinjaOne?",
-  confirmText: "This ends the connection and also removes the saved Client ID and Client Secret.",
-  confirmRemoveText: "This removes the saved Client ID and Client Secret.",
+  confirmText: "This also removes the saved Client ID and Client Secret.",
   confirmYes: "Disconnect and remove credentials",
   confirmNo: "Cancel",
   disconnecting: "Disconnecting…",
@@ -127,7 +119,7 @@ export const en = {
       action: "Save the Client ID and Client Secret, then connect.",
     },
     invalid_state: {
-      message: "This sign-in could not be verified (already used, or started in another browser).",
+      message: "This sign-in could not be verified (already used, or from another browser).",
       action: "Connect again, in this browser.",
     },
     state_expired: {
@@ -140,15 +132,15 @@ export const en = {
     },
     redirect_uri_mismatch: {
       message: "NinjaOne rejected the redirect URI.",
-      action: "Set the client app's redirect URI to exactly {redirectUri} (no trailing slash, press Enter), save, and try again. NinjaOne may take up to an hour to pick up the change.",
+      action: "Set the client app's redirect URI to exactly {redirectUri}, save, and connect again. NinjaOne may take up to an hour to pick up a change.",
     },
     ninjaone_error: {
       message: "NinjaOne reported an error.",
-      action: "Check the client app is a “Web” app with the Authorization code and Refresh token grant types, in the selected region.",
+      action: "Check that the client app is a “Web” app with the Authorization code and Refresh token grant types.",
     },
     token_exchange_failed: {
       message: "NinjaOne did not accept the Client ID and Client Secret.",
-      action: "Check both values and the region (or create a new secret), save, and connect again.",
+      action: "Check both values and the region, save, and connect again.",
     },
     ninjaone_unreachable: {
       message: "NinjaOne could not be reached.",
@@ -213,7 +205,7 @@ export type NinjaOneStringsOverride = Partial<Omit<NinjaOneStrings, "errors">> &
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(en.errors, value);
+  return typeof value === "string" && Object.hasOwn(en.errors, value);
 }
 
 /** Layer overrides on top of a base, merging `errors` per code. */
@@ -224,7 +216,7 @@ export function mergeStrings(base: NinjaOneStrings, ...overrides: (NinjaOneStrin
     const { errors, ...rest } = o;
     Object.assign(out, rest);
     for (const [code, text] of Object.entries(errors ?? {})) {
-      if (isErrorCode(code)) out.errors[code] = { ...out.errors[code], ...text };
+      out.errors[code as ErrorCode] = { ...out.errors[code as ErrorCode], ...text };
     }
   }
   return out;

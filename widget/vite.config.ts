@@ -53,7 +53,10 @@ function hostArtifacts(): Plugin {
       type Named = { name?: string; privacy?: string };
       const isPublic = (m: Named) => !!m.name && !m.name.startsWith("_") && m.privacy !== "private" && m.privacy !== "protected";
       for (const mod of manifest.modules) {
-        for (const d of mod.declarations ?? []) {
+        // only what the module exports (the analyzer also lists some locals of `#private` methods)
+        const exported = new Set((mod.exports ?? []).map((e: { declaration?: Named }) => e.declaration?.name));
+        mod.declarations = (mod.declarations ?? []).filter((d: Named) => exported.has(d.name));
+        for (const d of mod.declarations) {
           for (const key of ["attributes", "members", "events"]) if (d[key]) d[key] = d[key].filter(isPublic);
         }
       }
@@ -62,39 +65,16 @@ function hostArtifacts(): Plugin {
   };
 }
 
-/**
- * Lit's css`` and html`` templates keep their source whitespace through minification.
- * - the stylesheet: comments, indentation and the spaces around punctuation go;
- * - every template: a line break with its indentation becomes one space (HTML and CSS collapse
- *   whitespace anyway; minified code has no other raw line breaks, only template literals do).
- */
-function minifyTemplates(): Plugin {
-  return {
-    name: "ninjaone-minify-templates",
-    apply: "build",
-    transform(code, id) {
-      if (!id.endsWith(".styles.ts")) return null;
-      return code.replace(/css`([^`]*)`/g, (_, body: string) => {
-        const min = body
-          .replace(/\/\*[^]*?\*\//g, "")
-          .replace(/\s+/g, " ")
-          .replace(/ ?([{};,>]) ?/g, "$1")
-          .replace(/: /g, ":")
-          .replace(/;}/g, "}");
-        return "css`" + min.trim() + "`";
-      });
-    },
-  };
-}
-
 export default defineConfig({
   root,
   publicDir: false,
-  plugins: [minifyTemplates(), hostArtifacts()],
+  plugins: [hostArtifacts()],
   build: {
     outDir,
     emptyOutDir: true,
-    target: "esnext",
+    // native class fields, static blocks and `#private` members (which the minifier renames);
+    // every browser with the CSS the widget uses (`light-dark()`, container queries) has ES2022
+    target: "es2022",
     minify: true,
     sourcemap: false,
     reportCompressedSize: true,

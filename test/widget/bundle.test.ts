@@ -1,19 +1,43 @@
 /// <reference types="vite/client" />
-// The built ES module (dist/widget/ninjaone-settings.js, after `npm run build`) — the file hosts
-// actually load — renders and saves like the source. Skipped when nothing is built yet.
+// The built ES module (dist/widget/ninjaone-settings.js) — the file hosts actually load — renders
+// and saves like the source, and stays within the size budget. `npm test` builds it first; these
+// tests fail (they are never skipped) when dist/widget is missing.
 import { fixtureCleanup } from "@open-wc/testing";
 import { afterEach, expect, it, vi } from "vitest";
+import { commands } from "vitest/browser";
 import { $, fakeWorker, loaded, mount, text, type } from "./helpers.js";
+
+declare module "vitest/browser" {
+  interface BrowserCommands {
+    /** zlib level-9 gzip size of a file (path relative to the repository root); see vitest.config.ts. */
+    gzipSize: (path: string) => Promise<number>;
+  }
+}
+
+const ES_MODULE = "dist/widget/ninjaone-settings.js";
+/** Issue 4: the ES module, minified and gzipped, at most 14 KB including Lit. */
+const BUDGET = 14 * 1024;
 
 const bundles = import.meta.glob("../../dist/widget/ninjaone-settings.js");
 const load = bundles["../../dist/widget/ninjaone-settings.js"];
+const iife = import.meta.glob("../../dist/widget/ninjaone-settings.iife.js", { query: "?url", import: "default" });
+const iifeUrl = iife["../../dist/widget/ninjaone-settings.iife.js"];
+const MISSING = "dist/widget is missing or incomplete: run `npm run build` first";
 
 afterEach(() => {
   fixtureCleanup();
   vi.restoreAllMocks();
 });
 
-it.skipIf(!load)("the built ES module defines the element, loads the status and saves credentials", async () => {
+it(`the built ES module is at most 14 KB (${BUDGET} bytes) gzipped at level 9, Lit included`, async () => {
+  expect(load, MISSING).toBeDefined();
+  const size = await commands.gzipSize(ES_MODULE);
+  expect(size).toBeGreaterThan(0);
+  expect(size, `${ES_MODULE} is ${size} bytes gzipped`).toBeLessThanOrEqual(BUDGET);
+});
+
+it("the built ES module defines the element, loads the status and saves credentials", async () => {
+  expect(load, MISSING).toBeDefined();
   const mod = (await load!()) as { NinjaOneSettings: CustomElementConstructor };
   expect(customElements.get("ninjaone-settings")).toBe(mod.NinjaOneSettings);
   const w = fakeWorker();
@@ -29,10 +53,9 @@ it.skipIf(!load)("the built ES module defines the element, loads the status and 
   expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("");
 });
 
-const iife = import.meta.glob("../../dist/widget/ninjaone-settings.iife.js", { query: "?url", import: "default" });
-const iifeUrl = iife["../../dist/widget/ninjaone-settings.iife.js"];
-
-it.skipIf(!load || !iifeUrl)("the classic-script build loads after the module (script included twice) without an error", async () => {
+it("the classic-script build loads after the module (script included twice) without an error", async () => {
+  expect(load, MISSING).toBeDefined();
+  expect(iifeUrl, MISSING).toBeDefined();
   await load!();
   const errors: unknown[] = [];
   const onError = (e: ErrorEvent) => errors.push(e.error ?? e.message);

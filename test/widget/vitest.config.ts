@@ -1,7 +1,21 @@
 // Browser tests for <ninjaone-settings>: vitest browser mode driving Debian's
 // Chromium through Playwright (never a downloaded browser).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vitest/config";
+import type { BrowserCommand } from "vitest/node";
 import { playwright } from "@vitest/browser-playwright";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Browser command (runs in Node): the size of a built file, gzipped with zlib level 9 (as
+ * `gzip -9` and scripts/widget-size.mjs), for the bundle-size test. `path` is relative to the
+ * repository root; a missing file fails the test.
+ */
+const gzipSize: BrowserCommand<[path: string]> = (_context, path) =>
+  gzipSync(readFileSync(root + path), { level: 9 }).length;
 
 // STACK.md gotcha 1: @open-wc/testing pulls in web-test-runner's session helper,
 // which imports `/__web-dev-server__web-socket.js` — a file only web-dev-server
@@ -47,6 +61,7 @@ export default defineConfig({
         },
       }),
       instances: [{ browser: "chromium" }],
+      commands: { gzipSize },
     },
   },
 });
