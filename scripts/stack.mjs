@@ -3,7 +3,6 @@
 // page with its own tiny backend on another origin. Used by `npm start` and by
 // the end-to-end tests, which give it free ports and a scratch directory.
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 
 export const DEMO_CLIENT = {
   clientId: "demo-client-id",
@@ -32,13 +31,25 @@ function launch(name, command, args, { env = WRANGLER_ENV, onOutput } = {}) {
   return child;
 }
 
-function killGroup(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+const groupAlive = (pgid) => {
   try {
-    process.kill(-child.pid, "SIGTERM");
+    process.kill(-pgid, 0);
+    return true;
   } catch {
-    // already gone
+    return false;
   }
+};
+
+/**
+ * Ends a child's whole process group and waits until it is empty: wrangler's
+ * workerd children can outlive it by a moment and would still hold the ports.
+ */
+export async function endGroup(pgid, timeoutMs = 10_000) {
+  if (!groupAlive(pgid)) return;
+  process.kill(-pgid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
 }
 
 async function waitForHttp(url, child, name, timeoutMs = 60_000) {
@@ -75,14 +86,7 @@ export async function startStack(options) {
   const hostUrl = `http://localhost:${hostPort}`;
   const redirectUri = `${workerUrl}/api/integrations/ninjaone/callback`;
   const children = [];
-  const stop = async () => {
-    await Promise.all(
-      children.map(async (child) => {
-        killGroup(child);
-        if (child.exitCode === null && child.signalCode === null) await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000))]);
-      }),
-    );
-  };
+  const stop = () => Promise.all(children.map((child) => endGroup(child.pid)));
 
   try {
     const standInClients = [{ ...DEMO_CLIENT, name: "ninjaone-settings demo", redirectUris: [redirectUri], scopes: ["monitoring", "management", "offline_access"] }];
@@ -129,5 +133,5 @@ export async function startStack(options) {
     await stop();
     throw error;
   }
-  return { workerUrl, standInUrl, hostUrl, redirectUri, stop };
+  return { workerUrl, standInUrl, hostUrl, redirectUri, stop, pids: children.map((child) => child.pid) };
 }

@@ -1,11 +1,22 @@
 // `npm start`: builds the widget, then runs the worker, the NinjaOne stand-in
 // and the demo host page until Ctrl-C, which stops every process it started.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
-import { DEMO_CLIENT, startStack } from "./stack.mjs";
+import { DEMO_CLIENT, endGroup, startStack } from "./stack.mjs";
 
 const build = spawnSync("npx", ["vite", "build", "--config", "widget/vite.config.ts", "--logLevel", "warn"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+// A previous run that was killed hard (no Ctrl-C) leaves its process groups
+// holding the ports; they are recorded here and ended before starting again.
+const PID_FILE = ".wrangler/npm-start.pids";
+async function endPreviousRun() {
+  if (!existsSync(PID_FILE)) return;
+  for (const pid of JSON.parse(readFileSync(PID_FILE, "utf8"))) await endGroup(pid);
+  rmSync(PID_FILE, { force: true });
+}
+await endPreviousRun();
 
 const { values: secrets, created } = ensureDevVars(".dev.vars");
 if (created) console.log("Wrote .dev.vars with fresh random TENANT_TOKEN_SECRET and ENCRYPTION_KEYS (git-ignored).");
@@ -33,6 +44,8 @@ const watcher = spawn("npx", ["vite", "build", "--watch", "--config", "widget/vi
   stdio: ["ignore", "inherit", "inherit"],
   detached: true,
 });
+mkdirSync(".wrangler", { recursive: true });
+writeFileSync(PID_FILE, JSON.stringify([...stack.pids, watcher.pid]));
 
 console.log(`
   Demo host page      ${stack.hostUrl}   (tenants: ?tenant=acme, ?tenant=globex)
@@ -54,10 +67,8 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping...");
-  try {
-    process.kill(-watcher.pid, "SIGTERM");
-  } catch {}
-  await stack.stop();
+  await Promise.all([endGroup(watcher.pid), stack.stop()]);
+  rmSync(PID_FILE, { force: true });
   process.exit(0);
 };
 process.on("SIGINT", shutdown);

@@ -462,10 +462,12 @@ export class NinjaOneSettings extends LitElement {
       this.#pendingUntil = 0;
       void this.#connected(status);
     } else if (closed) {
-      // closed without a result. NinjaOne may also have cut the opener link (then `closed` is
-      // true early), so returning to this window checks the status again for a while.
+      // Closed without a result: NinjaOne's 404 for an unknown Client ID ends here, so say so.
+      // NinjaOne may also have cut the opener link (then `closed` is true early), so returning
+      // to this window checks the status again for a while and a later success replaces this.
       this.#stopWatching();
       this._busy = null;
+      this.#fail("popup_closed");
     }
   }
 
@@ -551,7 +553,7 @@ ${st ? [this.#instructions(s, st), this.#credentials(s, st), this.#connection(s,
       ? region.baseUrl.replace(/\/+$/, "") + "/#/administration/apps/api/client"
       : null;
     return html`<details part="section instructions" class="section" ?open=${this._setupOpen ?? !st.credentials}
-  @toggle=${(e: Event) => (this._setupOpen = (e.target as HTMLDetailsElement).open)}>
+  @toggle=${(e: Event) => this.#onSetupToggle(e, st)}>
 <summary><span part="step" class="step" aria-hidden="true">1</span>${s.setupHeading}</summary>
 <div class="body"><ol>
   <li>${s.setupStep1}
@@ -566,6 +568,12 @@ ${st ? [this.#instructions(s, st), this.#credentials(s, st), this.#connection(s,
   <li>${s.setupStep6}</li>
 </ol></div>
 </details>`;
+  }
+
+  /** Only the user's own toggles stick: Lit setting `open` fires `toggle` too. */
+  #onSetupToggle(e: Event, st: Status): void {
+    const open = (e.target as HTMLDetailsElement).open;
+    if (open !== (this._setupOpen ?? !st.credentials)) this._setupOpen = open;
   }
 
   #credentials(s: NinjaOneStrings, st: Status): TemplateResult {

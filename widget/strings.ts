@@ -35,6 +35,7 @@ export type ErrorCode =
   | "internal"
   // the widget's own
   | "network_error"
+  | "popup_closed"
   | "unknown";
 
 export interface ErrorText {
@@ -56,7 +57,7 @@ export const en = {
 
   setupHeading: "Create a client app in NinjaOne",
   setupStep1: "As a NinjaOne system administrator, open Administration → Apps → API → Client app IDs.",
-  setupOpenLink: "Open API settings ({region})",
+  setupOpenLink: "Open API settings: {region}",
   newTab: "(new tab)",
   setupStep2: "Click “Add client app”. Platform: “Web (PHP, Java, .Net Core, etc.)”.",
   setupStep3: "Name: shown to your users when they allow access.",
@@ -189,6 +190,10 @@ export const en = {
     network_error: {
       message: "The integration service could not be reached.",
       action: "Check your connection and try again.",
+    },
+    popup_closed: {
+      message: "No result came back from the NinjaOne window.",
+      action: "If NinjaOne said “Not found”, check the Client ID and the region. Still signing in? This updates when you finish.",
     },
     unknown: {
       message: "Something went wrong.",

@@ -265,6 +265,27 @@ describe("saving credentials", () => {
     expect(($(el, "#connect") as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it("the setup steps, open while nothing is saved, fold away once credentials are saved", async () => {
+    fakeWorker();
+    const el = await mount();
+    const details = () => $(el, "details") as HTMLDetailsElement;
+    expect(details().open).toBe(true);
+    await new Promise((r) => setTimeout(r)); // the toggle event of the first render
+    type($(el, "#region") as HTMLSelectElement, "eu");
+    type($(el, "#clientId") as HTMLInputElement, "my-client");
+    type($(el, "#clientSecret") as HTMLInputElement, "s3cr3t-value-9876");
+    await el.updateComplete;
+    ($(el, "#save") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect($(el, "[part~='saved']")).toBeTruthy());
+    await el.updateComplete;
+    expect(details().open).toBe(false);
+    // The user can still open them, and that choice sticks across status updates.
+    details().open = true;
+    await new Promise((r) => setTimeout(r));
+    await el.updateComplete;
+    expect(details().open).toBe(true);
+  });
+
   it("with a saved secret: blank keeps it (no clientSecret sent); a new client id needs a secret", async () => {
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
@@ -435,11 +456,17 @@ describe("connecting", () => {
     ($(el, "#connect") as HTMLButtonElement).click();
     await el.updateComplete;
     expect(text($(el, "#connect"))).toBe("Connecting…");
+    const errors: CustomEvent[] = [];
+    el.addEventListener("ninjaone-error", (e) => errors.push(e as CustomEvent));
     popup.closed = true;
     await vi.waitFor(() => expect(text($(el, "#connect"))).toBe("Connect to NinjaOne"));
     const polls = w.calls.length;
     await new Promise((r) => setTimeout(r, 120));
     expect(w.calls.length).toBe(polls);
+    // NinjaOne's 404 for an unknown Client ID ends like this: the user is told what to check.
+    expect(text($(el, "[part~='notice']"))).toContain(en.errors.popup_closed.message);
+    expect(text($(el, "[part~='notice']"))).toContain("check the Client ID and the region");
+    expect(errors.map((e) => e.detail.code)).toEqual(["popup_closed"]);
   });
 
   it("falls back to redirect mode in the same tab when the popup is blocked", async () => {
