@@ -23,7 +23,7 @@ const WRANGLER_ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false
  * Starts every process in its own process group, so that stop() (or a crash of
  * the parent) can end wrangler and the workerd children it leaves behind.
  */
-function launch(name, command, args, { env = WRANGLER_ENV, onOutput } = {}) {
+export function launch(name, command, args, { env = WRANGLER_ENV, onOutput } = {}) {
   const child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const forward = (chunk) => onOutput?.(name, chunk.toString());
   child.stdout.on("data", forward);
@@ -52,7 +52,7 @@ export async function endGroup(pgid, timeoutMs = 10_000) {
   if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
 }
 
-async function waitForHttp(url, child, name, timeoutMs = 60_000) {
+export async function waitForHttp(url, child, name, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);

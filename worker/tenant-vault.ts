@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "./config";
-import { open, seal, type Sealed } from "./crypto";
+import { DecryptError, open, seal, type Sealed } from "./crypto";
 import type { Env } from "./env";
 import type { ApiErrorCode, FlowErrorCode } from "./errors";
 import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type TokenSet } from "./oauth/client";
@@ -88,6 +88,12 @@ export class TenantVault extends DurableObject<Env> {
       return await task();
     } catch (error) {
       if (error instanceof ApiError) return fail(error.code);
+      // A value sealed under a key that is no longer in ENCRYPTION_KEYS: a configuration problem.
+      // The message names the key id or the record kind, never anything secret.
+      if (error instanceof DecryptError) {
+        console.error(`misconfigured: ${error.message}`);
+        return fail("misconfigured");
+      }
       console.error("TenantVault failed:", error instanceof Error ? error.name : "unknown error");
       return fail("internal");
     }

@@ -63,6 +63,20 @@ describe("key rotation (POST /reseal)", () => {
     expect(await (await reseal("rotating")).json()).toEqual({ resealed: 0, keyId: "k1" });
   });
 
+  it("a value sealed under a key that was removed answers 503 misconfigured and names the key id in the log", async () => {
+    const { local } = useStandIns();
+    await connectTenant(local, "orphaned");
+    const removed = await importKeyring(new Map([["k9", crypto.getRandomValues(new Uint8Array(32))]]), "k9");
+    await runInDurableObject(vault("orphaned"), async (_instance, state) => {
+      await state.storage.put("tokens", await seal(removed, JSON.stringify({ accessToken: "x", refreshToken: "y", expiresAt: 0, scopes: [] }), "orphaned", "tokens"));
+    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await apiToken("orphaned");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: "misconfigured" });
+    expect(logged.mock.calls.flat().join(" ")).toContain('no key with id "k9"');
+  });
+
   it("is harmless for a tenant with nothing stored, and needs an api token", async () => {
     expect(await (await reseal("nobody-here")).json()).toEqual({ resealed: 0, keyId: "k1" });
     const widgetToken = await mintToken({ tenant: "nobody-here" });
