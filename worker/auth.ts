@@ -37,13 +37,13 @@ const claimsSchema = z.object({
 export async function verifyTenantToken(
   token: string,
   audience: Audience,
-  secret: string,
+  key: CryptoKey,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<TenantIdentity | undefined> {
   let payload: unknown;
   try {
     // exp/iat/nbf are checked below, with the clock skew Hono lacks.
-    payload = await verify(token, secret, { alg: "HS256", aud: audience, exp: false, iat: false, nbf: false });
+    payload = await verify(token, key, { alg: "HS256", aud: audience, exp: false, iat: false, nbf: false });
   } catch {
     return undefined;
   }
@@ -62,7 +62,7 @@ export function tenantAuth(audience: Audience) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header);
-    const identity = match && (await verifyTenantToken(match[1]!, audience, c.var.config.tokenSecret));
+    const identity = match && (await verifyTenantToken(match[1]!, audience, c.var.config.tokenKey));
     if (!identity) throw new ApiError("unauthorized");
     c.set("tenant", identity.tenant);
     c.set("actor", identity.actor);

@@ -8,7 +8,8 @@ import { parseRegions, type Region } from "./regions";
  * `misconfigured`: it never falls back to a built-in key.
  */
 export interface Config {
-  tokenSecret: string;
+  /** TENANT_TOKEN_SECRET as an HMAC-SHA256 key, imported once per isolate (verify only). */
+  tokenKey: CryptoKey;
   keyring: Keyring;
   allowedOrigins: ReadonlySet<string>;
   /** Public origin of the worker, when set; otherwise the request's origin is used. */
@@ -93,7 +94,7 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
   return {
     ok: true,
     config: {
-      tokenSecret,
+      tokenKey: await crypto.subtle.importKey("raw", new TextEncoder().encode(tokenSecret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
       keyring: await importKeyring(rawKeys, currentId),
       allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
       appBaseUrl,

@@ -32,7 +32,7 @@ export const connectRoute = new Hono<AppEnv>().post("/connect", async (c) => {
   if (!form || (form.mode !== "popup" && form.mode !== "redirect")) return errorPage(c, "invalid_request");
   const returnTo = checkedReturnUrl(form.return_to, config.allowedOrigins);
   if (!returnTo) return errorPage(c, "invalid_request");
-  const identity = await verifyTenantToken(form.token, "ninjaone-settings", config.tokenSecret);
+  const identity = await verifyTenantToken(form.token, "ninjaone-settings", config.tokenKey);
   if (!identity) return errorPage(c, "unauthorized", 401);
   const { tenant } = identity;
   const flowEnd = { mode: form.mode, returnTo } as const;
