@@ -20,7 +20,8 @@ let failed = 0;
 const run = (command, args) => spawnSync(command, args, { stdio: "inherit" }).status === 0;
 
 if (only.length === 0) {
-  if (run("npx", ["tsc", "-p", "tsconfig.json"]) && (!existsSync("widget/tsconfig.json") || run("npx", ["tsc", "-p", "widget/tsconfig.json"]))) {
+  const projects = ["tsconfig.json", "widget/tsconfig.json", "test/e2e/tsconfig.json"];
+  if (projects.every((project) => run("npx", ["tsc", "-p", project]))) {
     passed += 1;
   } else {
     console.error("typecheck failed");

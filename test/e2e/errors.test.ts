@@ -1,25 +1,15 @@
 // What the user sees when connecting can't work: consent denied, no saved
 // credentials, a Client ID that NinjaOne does not know.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  API, badge, connectButton, expectText, launchBrowser, newContext, notice, openConsentPopup, openHost,
-  resetTenant, saveCredentials, screenshot, status, urls, widgetToken,
+  API, badge, connectButton, expectText, freshHostPage, notice, openConsentPopup, saveCredentials, screenshot, status, urls, useBrowser, widgetToken,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("connect errors", () => {
   it("Deny on the consent page shows the access_denied message", async () => {
-    await resetTenant("globex");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "globex");
+    const { context, page, widget } = await freshHostPage(browser(), "globex");
     await saveCredentials(widget);
     const popup = await openConsentPopup(page, widget);
     const closed = popup.waitForEvent("close");
@@ -36,9 +26,7 @@ describe("connect errors", () => {
   });
 
   it("can't connect without credentials: disabled in the UI, credentials_not_configured at the route", async () => {
-    await resetTenant("globex");
-    const context = await newContext(browser);
-    const { widget } = await openHost(context, "globex");
+    const { context, widget } = await freshHostPage(browser(), "globex");
     await expectText(badge(widget), "Not set up");
     expect(await connectButton(widget).isDisabled()).toBe(true);
     await expectText(widget.locator("#connect-hint"), "Save your credentials first.");
@@ -61,9 +49,7 @@ describe("connect errors", () => {
   });
 
   it("a Client ID unknown to NinjaOne: the sign-in window says so, and the widget stops waiting once it is closed", async () => {
-    await resetTenant("globex");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "globex");
+    const { context, page, widget } = await freshHostPage(browser(), "globex");
     await saveCredentials(widget, "no-such-client-id", "some-secret-value");
     const popup = await openConsentPopup(page, widget);
     // NinjaOne answers an unknown client id with a 404 page; the stand-in's says what is wrong
@@ -80,9 +66,7 @@ describe("connect errors", () => {
   });
 
   it("a Client ID unknown to NinjaOne: the widget explains what to check after the window is closed", async () => {
-    await resetTenant("globex");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "globex");
+    const { context, page, widget } = await freshHostPage(browser(), "globex");
     await saveCredentials(widget, "no-such-client-id", "some-secret-value");
     const popup = await openConsentPopup(page, widget);
     await popup.close();

@@ -1,28 +1,19 @@
 // The seed's whole flow, as a tenant admin clicks it: instructions → save
 // credentials → connect in a popup → approve → connected (no reload) → the host
 // backend uses the connection → disconnect removes everything.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Route } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Route } from "playwright-core";
 import {
-  DEMO, badge, backendOrganizations, connectButton, expectText, launchBrowser, newContext, notice,
-  openConsentPopup, openHost, resetTenant, saveCredentials, screenshot, standInStats, status, tokenRoute, urls,
+  backendOrganizations, badge, connectButton, DEMO, expectText, freshHostPage, newContext, notice, openConsentPopup, openHost, resetTenant, saveCredentials, screenshot, standInStats, status, tokenRoute, urls, useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the seed's flow in the browser", () => {
   it("saves credentials, connects through the consent popup, serves tokens, and disconnects", async () => {
     const { redirectUri, workerUrl } = urls();
     expect(redirectUri).toBe(`${workerUrl}/api/integrations/ninjaone/callback`);
-    await resetTenant("acme");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "acme");
+    const { context, page, widget } = await freshHostPage(browser(), "acme");
 
     // 1. not set up: the instructions are open and show the exact redirect URI to register
     await expectText(badge(widget), "Not set up");
@@ -105,7 +96,7 @@ describe("the seed's flow in the browser", () => {
 
   it("shows Reconnect when NinjaOne no longer accepts the connection, and reconnects with the saved credentials", async () => {
     await resetTenant("acme");
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     let { page, widget } = await openHost(context, "acme");
     await saveCredentials(widget);
     const popup = await openConsentPopup(page, widget);

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { sign } from "hono/jwt";
-import { inject } from "vitest";
+import { inject, afterAll, beforeAll } from "vitest";
 // @ts-expect-error plain ESM without types
 import { DEMO_CLIENT } from "../../scripts/stack.mjs";
 
@@ -49,6 +49,25 @@ export async function openHost(context: BrowserContext, tenant: Tenant, query = 
     throw new Error(`the widget could not load the status: ${(await widget.locator(".notice").textContent())?.replace(/\s+/g, " ").trim()}`);
   }
   return { page, widget };
+}
+
+/** One browser per test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
+/** A clean start: the tenant reset, a new browser context, the host page open. */
+export async function freshHostPage(browser: Browser, tenant: Tenant, query = "") {
+  await resetTenant(tenant);
+  const context = await newContext(browser);
+  return { context, ...(await openHost(context, tenant, query)) };
 }
 
 export const badge = (widget: Locator) => widget.locator(".badge");

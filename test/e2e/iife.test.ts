@@ -1,23 +1,16 @@
 // The classic-script embed (<script src=".../ninjaone-settings.iife.js">, no
 // type=module) renders the same widget and works.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  badge, expectText, launchBrowser, newContext, notice, openConsentPopup, openHost, resetTenant, saveCredentials, status, urls,
+  badge, expectText, newContext, notice, openConsentPopup, openHost, resetTenant, saveCredentials, status, urls, useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("IIFE embed", () => {
   it("loads the status, saves credentials and connects", async () => {
     await resetTenant("globex");
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     const scripts: string[] = [];
     context.on("request", (request) => {
       if (request.resourceType() === "script") scripts.push(request.url());

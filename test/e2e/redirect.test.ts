@@ -1,19 +1,13 @@
 // Connecting in the same tab: redirect mode, and popup mode when the browser
 // blocks the popup. Both end back on the host page with the result shown and
 // the `ninjaone` / `ninjaone_error` parameters gone from the address bar.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
-  badge, connectButton, expectText, launchBrowser, newContext, notice, openHost, resetTenant, saveCredentials, status, urls,
+  badge, connectButton, expectText, freshHostPage, newContext, notice, openHost, resetTenant, saveCredentials, status, urls, useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Records the host-page URLs the tab navigates to (what the worker redirected back to). */
 function trackReturns(page: Page): string[] {
@@ -33,9 +27,7 @@ async function backOnHost(page: Page): Promise<URLSearchParams> {
 
 describe("same-tab connect", () => {
   it("redirect mode: approve ends back on the host page, connected, URL cleaned", async () => {
-    await resetTenant("acme");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "acme", "&mode=redirect");
+    const { context, page, widget } = await freshHostPage(browser(), "acme", "&mode=redirect");
     await saveCredentials(widget);
     await connectButton(widget).click();
     await page.waitForURL((url) => url.origin === urls().standInUrl);
@@ -53,9 +45,7 @@ describe("same-tab connect", () => {
   });
 
   it("redirect mode: deny ends back on the host page with the access_denied message, URL cleaned", async () => {
-    await resetTenant("acme");
-    const context = await newContext(browser);
-    const { page, widget } = await openHost(context, "acme", "&mode=redirect");
+    const { context, page, widget } = await freshHostPage(browser(), "acme", "&mode=redirect");
     await saveCredentials(widget);
     await connectButton(widget).click();
     await page.waitForURL((url) => url.origin === urls().standInUrl);
@@ -72,7 +62,7 @@ describe("same-tab connect", () => {
 
   it("popup mode with popups blocked falls back to the same tab, connected, URL cleaned", async () => {
     await resetTenant("acme");
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     await context.addInitScript(() => {
       window.open = () => null; // what a popup blocker does
     });

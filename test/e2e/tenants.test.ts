@@ -1,18 +1,12 @@
 // Two tenants side by side, in two browser contexts: neither ever sees the
 // other's credentials or connection, and a reload keeps each one's state.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
 import {
-  DEMO, badge, expectText, launchBrowser, newContext, openConsentPopup, openHost, resetTenant, saveCredentials, status, tokenRoute,
+  badge, DEMO, expectText, newContext, openConsentPopup, openHost, resetTenant, saveCredentials, status, tokenRoute, useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Everything the widget shows, plus what its inputs hold. */
 const visibleText = (widget: Locator) =>
@@ -22,8 +16,8 @@ describe("tenant isolation", () => {
   it("acme and globex never see each other's data, and a reload keeps each state", async () => {
     const GLOBEX_ID = "globex-own-client-id";
     await Promise.all([resetTenant("acme"), resetTenant("globex")]);
-    const acmeContext = await newContext(browser);
-    const globexContext = await newContext(browser);
+    const acmeContext = await newContext(browser());
+    const globexContext = await newContext(browser());
     const acme = await openHost(acmeContext, "acme");
     const globex = await openHost(globexContext, "globex");
 

@@ -1,19 +1,10 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { tokenEndpointOptions } from "../../worker/oauth/client";
-import type { StandIn } from "../ninjaone-stand-in/stand-in";
 import { HOST_ORIGIN, kvSnapshot, mintToken, status } from "./helpers";
-import { authorize, callback, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandIns } from "./oauth-helpers";
+import { authorize, callback, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest } from "./oauth-helpers";
 
-let local: StandIn;
-beforeEach(() => {
-  ({ local } = useStandIns());
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-  tokenEndpointOptions.timeoutMs = 10_000;
-});
+const stand = useStandInsPerTest();
 
 /** The `ninjaone_error` a redirect-mode flow ended with. */
 function redirectError(response: Response): string | null {
@@ -39,7 +30,7 @@ describe("POST /connect", () => {
     const popup = await postConnect({ tenant: "empty", mode: "popup" });
     expect(popup.status).toBe(200);
     expect(await popup.text()).toContain('"ok":false,"error":"credentials_not_configured"');
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(0);
     expect(fetch).not.toHaveBeenCalled();
     expect(await flowKeys()).toEqual([]);
   });
@@ -111,40 +102,40 @@ describe("GET /callback", () => {
 
   it("refuses a replayed callback", async () => {
     await saveStandInCredentials("replayed");
-    const flow = await authorize(local, "approve", { tenant: "replayed", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "replayed", mode: "redirect" });
     expect(new URL((await callback(flow.callbackUrl, flow.cookie)).headers.get("Location")!).searchParams.get("ninjaone")).toBe("connected");
     await expectErrorPage(await callback(flow.callbackUrl, flow.cookie), 400, /already used/);
-    expect(local.stats().codeGrants).toBe(1);
+    expect(stand.local.stats().codeGrants).toBe(1);
   });
 
   it("refuses a callback without the flow cookie or with another flow's cookie — and the real browser can still finish", async () => {
     await saveStandInCredentials("cookieless");
-    const flow = await authorize(local, "approve", { tenant: "cookieless", mode: "redirect" });
-    const other = await authorize(local, "approve", { tenant: "cookieless", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "cookieless", mode: "redirect" });
+    const otherFlow = await authorize(stand.local, "approve", { tenant: "cookieless", mode: "redirect" });
     await expectErrorPage(await callback(flow.callbackUrl), 400, /not valid in this browser/);
     const [name] = flow.cookie.split("=");
-    const [, otherValue] = other.cookie.split("=");
+    const [, otherValue] = otherFlow.cookie.split("=");
     await expectErrorPage(await callback(flow.callbackUrl, `${name}=${otherValue}`), 400, /not valid in this browser/);
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(0);
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBeNull();
     expect((await status("cookieless")).body.connection.status).toBe("connected");
   });
 
   it("ends a flow older than ten minutes with state_expired (clock moved, no sleeping)", async () => {
     await saveStandInCredentials("expired");
-    const flow = await authorize(local, "approve", { tenant: "expired", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "expired", mode: "redirect" });
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10 * 60 * 1000 + 1000 });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("state_expired");
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(0);
     expect((await status("expired")).body.connection).toEqual({ status: "not_connected" });
   });
 
   it("maps Deny to access_denied and never shows error_description", async () => {
     await saveStandInCredentials("denied");
-    const flow = await authorize(local, "deny", { tenant: "denied", mode: "redirect" });
+    const flow = await authorize(stand.local, "deny", { tenant: "denied", mode: "redirect" });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("access_denied");
 
-    const popup = await authorize(local, "approve", { tenant: "denied", mode: "popup" });
+    const popup = await authorize(stand.local, "approve", { tenant: "denied", mode: "popup" });
     const state = new URL(popup.callbackUrl).searchParams.get("state")!;
     const crafted = `${REDIRECT_URI}?state=${state}&error=access_denied&error_description=${encodeURIComponent("<script>alert('EVIL')</script>Call +1-555-SCAM")}`;
     const page = await callback(crafted, popup.cookie);
@@ -168,29 +159,29 @@ describe("GET /callback", () => {
       ["code=abc&iss=https%3A%2F%2Fevil.example", "ninjaone_error"],
     ];
     for (const [query, expected] of cases) {
-      const flow = await authorize(local, "approve", { tenant: "mapped", mode: "redirect" });
+      const flow = await authorize(stand.local, "approve", { tenant: "mapped", mode: "redirect" });
       const state = new URL(flow.callbackUrl).searchParams.get("state")!;
       expect(redirectError(await callback(`${REDIRECT_URI}?state=${state}${query ? `&${query}` : ""}`, flow.cookie)), query).toBe(expected);
     }
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(0);
   });
 
   it("accepts an iss that names the flow's region", async () => {
     await saveStandInCredentials("issuer");
-    const flow = await authorize(local, "approve", { tenant: "issuer", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "issuer", mode: "redirect" });
     expect(redirectError(await callback(`${flow.callbackUrl}&iss=${encodeURIComponent("https://stand-in.test")}`, flow.cookie))).toBeNull();
   });
 
   it("reports token_exchange_failed when NinjaOne rejects the exchange, and keeps the credentials", async () => {
     await saveStandInCredentials("rejected", { clientSecret: "a-wrong-secret-value" });
     const before = (await status("rejected")).body.credentials;
-    const flow = await authorize(local, "approve", { tenant: "rejected", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "rejected", mode: "redirect" });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("token_exchange_failed");
     expect((await status("rejected")).body).toMatchObject({ credentials: before, connection: { status: "not_connected" } });
 
     await saveStandInCredentials("rejected");
-    local.failNextTokenRequests("invalid_json_shape");
-    const second = await authorize(local, "approve", { tenant: "rejected", mode: "redirect" });
+    stand.local.failNextTokenRequests("invalid_json_shape");
+    const second = await authorize(stand.local, "approve", { tenant: "rejected", mode: "redirect" });
     expect(redirectError(await callback(second.callbackUrl, second.cookie))).toBe("token_exchange_failed");
     expect((await status("rejected")).body.connection).toEqual({ status: "not_connected" });
   });
@@ -199,15 +190,15 @@ describe("GET /callback", () => {
     await saveStandInCredentials("unreachable");
     tokenEndpointOptions.timeoutMs = 200;
     for (const failure of ["server_error", "rate_limited", "slow"] as const) {
-      local.failNextTokenRequests(failure, 1, 1000);
-      const flow = await authorize(local, "approve", { tenant: "unreachable", mode: "redirect" });
+      stand.local.failNextTokenRequests(failure, 1, 1000);
+      const flow = await authorize(stand.local, "approve", { tenant: "unreachable", mode: "redirect" });
       expect(redirectError(await callback(flow.callbackUrl, flow.cookie)), failure).toBe("ninjaone_unreachable");
     }
-    local.failNextTokenRequests("malformed");
-    const malformed = await authorize(local, "approve", { tenant: "unreachable", mode: "redirect" });
+    stand.local.failNextTokenRequests("malformed");
+    const malformed = await authorize(stand.local, "approve", { tenant: "unreachable", mode: "redirect" });
     expect(redirectError(await callback(malformed.callbackUrl, malformed.cookie))).toBe("token_exchange_failed");
 
-    const flow = await authorize(local, "approve", { tenant: "unreachable", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "unreachable", mode: "redirect" });
     vi.mocked(fetch).mockRejectedValueOnce(new TypeError("connection refused"));
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("ninjaone_unreachable");
     expect((await status("unreachable")).body.connection).toEqual({ status: "not_connected" });
@@ -215,15 +206,15 @@ describe("GET /callback", () => {
 
   it("refuses a code when the credentials changed while the user was at NinjaOne", async () => {
     await saveStandInCredentials("changed");
-    const flow = await authorize(local, "approve", { tenant: "changed", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "changed", mode: "redirect" });
     await saveStandInCredentials("changed", { clientId: "another-app", clientSecret: "another-secret-1" });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("invalid_state");
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(0);
   });
 
   it("a worker restart between connect and callback loses nothing", async () => {
     await saveStandInCredentials("restarted");
-    const flow = await authorize(local, "approve", { tenant: "restarted", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "restarted", mode: "redirect" });
     // A fresh isolate has no memory of the flow: all of it lives in KV and the vault's storage.
     const { abortAllDurableObjects } = await import("cloudflare:test");
     await abortAllDurableObjects();

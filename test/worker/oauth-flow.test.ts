@@ -1,18 +1,9 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { StandIn } from "../ninjaone-stand-in/stand-in";
+import { describe, expect, it } from "vitest";
 import { call, HOST_ORIGIN, kvSnapshot, status } from "./helpers";
-import { apiToken, authorize, callback, CLIENT, connectTenant, flowCookie, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandIns } from "./oauth-helpers";
+import { apiToken, authorize, callback, CLIENT, connectTenant, flowCookie, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest } from "./oauth-helpers";
 
-let local: StandIn;
-let other: StandIn;
-beforeEach(() => {
-  ({ local, other } = useStandIns());
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const stand = useStandInsPerTest();
 
 const resultOf = (response: Response) => {
   const url = new URL(response.headers.get("Location")!);
@@ -45,7 +36,7 @@ describe("the whole flow at the HTTP level", () => {
     expect(setCookie).toMatch(/Path=\//);
     expect(setCookie).not.toMatch(/Domain=/);
 
-    const { callbackUrl, cookie } = await authorize(local, "approve", { tenant: "acme", mode: "redirect" });
+    const { callbackUrl, cookie } = await authorize(stand.local, "approve", { tenant: "acme", mode: "redirect" });
     const landed = await callback(callbackUrl, cookie);
     expect(landed.status).toBe(303);
     const result = resultOf(landed);
@@ -73,22 +64,22 @@ describe("the whole flow at the HTTP level", () => {
       region: "local",
       apiBaseUrl: "https://stand-in.test",
     });
-    const organizations = await local.fetch(
+    const organizations = await stand.local.fetch(
       new Request(`${token.apiBaseUrl}/v2/organizations?pageSize=1`, { headers: { Authorization: `Bearer ${token.accessToken}` } }),
     );
     expect(organizations.status).toBe(200);
-    expect(local.stats().refreshGrants).toBe(0);
+    expect(stand.local.stats().refreshGrants).toBe(0);
 
     const disconnected = await call("/disconnect", { method: "POST", tenant: "acme" });
     expect(((await disconnected.json()) as any)).toMatchObject({ credentials: null, connection: { status: "not_connected" } });
-    expect(local.stats().revocations).toBe(1);
-    expect(local.isAccessTokenValid(token.accessToken)).toBe(false);
+    expect(stand.local.stats().revocations).toBe(1);
+    expect(stand.local.isAccessTokenValid(token.accessToken)).toBe(false);
     expect((await apiToken("acme")).status).toBe(409);
     expect(Object.keys(await kvSnapshot()).filter((key) => key.includes("acme"))).toEqual([]);
   });
 
   it("ends a popup flow with a page that posts the result to the opener's exact origin and closes", async () => {
-    const { landed } = await connectTenant(local, "popup-tenant", "popup");
+    const { landed } = await connectTenant(stand.local, "popup-tenant", "popup");
     expect(landed.status).toBe(200);
     const page = await landed.text();
     expect(page).toContain('{"type":"ninjaone:connect-result","ok":true}');
@@ -107,22 +98,22 @@ describe("the whole flow at the HTTP level", () => {
   });
 
   it("reconnects with the saved credentials and replaces the tokens", async () => {
-    await connectTenant(local, "again");
+    await connectTenant(stand.local, "again");
     const first = (await (await apiToken("again")).json()) as any;
-    const flow = await authorize(local, "approve", { tenant: "again", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "again", mode: "redirect" });
     expect(resultOf(await callback(flow.callbackUrl, flow.cookie)).connected).toBe("connected");
     const second = (await (await apiToken("again")).json()) as any;
     expect(second.accessToken).not.toBe(first.accessToken);
-    expect(local.isAccessTokenValid(second.accessToken)).toBe(true);
+    expect(stand.local.isAccessTokenValid(second.accessToken)).toBe(true);
   });
 
   it("exchanges the code only at the region recorded in the flow", async () => {
     await saveStandInCredentials("regional", { region: "other" });
-    const flow = await authorize(other, "approve", { tenant: "regional", mode: "redirect" });
+    const flow = await authorize(stand.other, "approve", { tenant: "regional", mode: "redirect" });
     expect(flow.authorizeUrl).toMatch(/^https:\/\/other-stand-in\.test\//);
     expect(resultOf(await callback(flow.callbackUrl, flow.cookie)).connected).toBe("connected");
-    expect(other.stats().codeGrants).toBe(1);
-    expect(local.stats().tokenRequests).toBe(0);
+    expect(stand.other.stats().codeGrants).toBe(1);
+    expect(stand.local.stats().tokenRequests).toBe(0);
     expect(((await (await apiToken("regional")).json()) as any).apiBaseUrl).toBe("https://other-stand-in.test");
   });
 });
@@ -130,8 +121,8 @@ describe("the whole flow at the HTTP level", () => {
 describe("concurrent flows", () => {
   it("two flows of one tenant in one browser don't disturb each other", async () => {
     await saveStandInCredentials("twice");
-    const first = await authorize(local, "approve", { tenant: "twice", mode: "redirect" });
-    const second = await authorize(local, "approve", { tenant: "twice", mode: "redirect" });
+    const first = await authorize(stand.local, "approve", { tenant: "twice", mode: "redirect" });
+    const second = await authorize(stand.local, "approve", { tenant: "twice", mode: "redirect" });
     expect(first.cookie.split("=")[0]).not.toBe(second.cookie.split("=")[0]);
     const cookies = `${first.cookie}; ${second.cookie}`;
     expect(resultOf(await callback(second.callbackUrl, cookies)).connected).toBe("connected");
@@ -139,7 +130,7 @@ describe("concurrent flows", () => {
   });
 
   it("two tenants connecting at once each get their own connection", async () => {
-    const [a, b] = await Promise.all([connectTenant(local, "tenant-one"), connectTenant(local, "tenant-two")]);
+    const [a, b] = await Promise.all([connectTenant(stand.local, "tenant-one"), connectTenant(stand.local, "tenant-two")]);
     expect(resultOf(a.landed).connected).toBe("connected");
     expect(resultOf(b.landed).connected).toBe("connected");
     const [tokenA, tokenB] = await Promise.all([apiToken("tenant-one"), apiToken("tenant-two")]);
@@ -150,7 +141,7 @@ describe("concurrent flows", () => {
   it("a state from tenant A's flow cannot connect tenant B", async () => {
     await saveStandInCredentials("victim-b");
     await saveStandInCredentials("attacker-a");
-    const flow = await authorize(local, "approve", { tenant: "attacker-a", mode: "redirect" });
+    const flow = await authorize(stand.local, "approve", { tenant: "attacker-a", mode: "redirect" });
     await callback(flow.callbackUrl, flow.cookie);
     expect((await status("victim-b")).body.connection).toEqual({ status: "not_connected" });
     expect((await status("attacker-a")).body.connection.status).toBe("connected");

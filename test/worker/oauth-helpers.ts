@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { loadConfig } from "../../worker/config";
 import { open, type Sealed } from "../../worker/crypto";
-import type { TokenSet } from "../../worker/oauth/client";
-import { vi } from "vitest";
+import { tokenEndpointOptions, type TokenSet } from "../../worker/oauth/client";
+import { afterEach, beforeEach, vi } from "vitest";
 import { consent, createStandIn, type StandIn } from "../ninjaone-stand-in/stand-in";
 import { BASE, HOST_ORIGIN, mintToken, putCredentials } from "./helpers";
 
@@ -31,6 +31,23 @@ export function useStandIns(): { local: StandIn; other: StandIn } {
     });
   });
   return { local, other };
+}
+
+/**
+ * Fresh stand-ins for every test of a file (`stand.local`, `stand.other`), and
+ * whatever a test changed — fake clock, spies, the token endpoint timeout — put back after it.
+ */
+export function useStandInsPerTest(): { local: StandIn; other: StandIn } {
+  const stand = {} as { local: StandIn; other: StandIn };
+  beforeEach(() => {
+    Object.assign(stand, useStandIns());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    tokenEndpointOptions.timeoutMs = 10_000;
+  });
+  return stand;
 }
 
 export function saveStandInCredentials(tenant: string, overrides: Partial<{ region: string; clientId: string; clientSecret: string }> = {}) {
