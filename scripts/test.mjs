@@ -36,7 +36,11 @@ if (!run("npm", ["run", "build", "--silent"])) {
 
 for (const suite of suites) {
   if (only.length > 0 && !only.includes(suite.name)) continue;
-  if (!existsSync(suite.config)) continue;
+  if (!existsSync(suite.config)) {
+    console.error(`${suite.name}: ${suite.config} is missing`);
+    failed += 1;
+    continue;
+  }
   const report = `${resultsDir}/${suite.name}.json`;
   const ok = run("npx", ["vitest", "run", "--config", suite.config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
   if (!existsSync(report)) {
