@@ -89,3 +89,32 @@ describe("tenant tokens", () => {
     expect(await response.text()).not.toContain(token.split(".")[1]);
   });
 });
+
+describe("every token-protected route", () => {
+  const routes: Array<[string, string, "ninjaone-settings" | "ninjaone-api"]> = [
+    ["GET", "/status", "ninjaone-settings"],
+    ["PUT", "/credentials", "ninjaone-settings"],
+    ["POST", "/disconnect", "ninjaone-settings"],
+    ["POST", "/token", "ninjaone-api"],
+    ["POST", "/reseal", "ninjaone-api"],
+  ];
+  for (const [method, path, aud] of routes) {
+    it(`${method} ${path} refuses a missing, forged, expired, over-long or wrong-audience token`, async () => {
+      const now = nowSeconds();
+      const otherAud = aud === "ninjaone-api" ? "ninjaone-settings" : "ninjaone-api";
+      const bad = [
+        null,
+        await mintToken({ aud, secret: "a-different-secret-of-at-least-32-bytes!" }),
+        await mintToken({ aud, iat: now - 600, exp: now - 120 }),
+        await mintToken({ aud, iat: now, exp: now + 7200 }),
+        await mintToken({ aud: otherAud }),
+        await handMade({ alg: "none", typ: "JWT" }, { ...claims(), aud }),
+      ];
+      for (const token of bad) {
+        const response = await call(path, { method, token, headers: { "Content-Type": "application/json" }, body: method === "GET" ? undefined : "{}" });
+        expect(response.status, `${method} ${path}`).toBe(401);
+        expect(((await response.json()) as { error: string }).error).toBe("unauthorized");
+      }
+    });
+  }
+});

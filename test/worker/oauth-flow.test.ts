@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, HOST_ORIGIN, kvSnapshot, status } from "./helpers";
 import { apiToken, authorize, callback, CLIENT, connectTenant, flowCookie, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest } from "./oauth-helpers";
 
@@ -115,6 +115,22 @@ describe("the whole flow at the HTTP level", () => {
     expect(stand.other.stats().codeGrants).toBe(1);
     expect(stand.local.stats().tokenRequests).toBe(0);
     expect(((await (await apiToken("regional")).json()) as any).apiBaseUrl).toBe("https://other-stand-in.test");
+  });
+});
+
+describe("disconnect", () => {
+  it("forgets everything even when NinjaOne's revoke endpoint fails", async () => {
+    await connectTenant(stand.local, "revoke-fails");
+    const realFetch = vi.mocked(fetch).getMockImplementation()!;
+    vi.mocked(fetch).mockImplementation(async (input, init) => {
+      if (new Request(input, init).url.endsWith("/ws/oauth/revoke")) throw new TypeError("connection refused");
+      return realFetch(input, init);
+    });
+    const response = await call("/disconnect", { method: "POST", tenant: "revoke-fails" });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ credentials: null, connection: { status: "not_connected" } });
+    expect((await apiToken("revoke-fails")).status).toBe(409);
+    expect(await env.NINJAONE_KV.get("v1:tenant:revoke-fails")).toBeNull();
   });
 });
 

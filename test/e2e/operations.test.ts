@@ -1,7 +1,10 @@
-// `npm run rotate-keys` for real: tenants connected under key k1; the worker
-// restarted with k1 and k2 (k2 current); the command re-seals every tenant; the
-// worker restarted with k2 alone still hands out tokens and reconnects — so
-// both the sealed tokens and the sealed client secrets open under the new key.
+// Operations against a worker process of its own (its own ports, keys and KV
+// directory), restarted between steps:
+// - `npm run rotate-keys` for real: tenants connected under key k1; the worker
+//   restarted with k1 and k2 (k2 current); the command re-seals every tenant;
+//   restarted with k2 alone it still hands out tokens and reconnects — so both
+//   the sealed tokens and the sealed client secrets open under the new key.
+// - a worker restart between connect and callback loses nothing.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -34,9 +37,9 @@ async function assertPortFree(port: number) {
 }
 
 /** Runs `phase` against a worker started with these keys, and always stops the worker. */
-async function withWorker(keys: Record<string, string>, current: string, phase: () => Promise<void>) {
+async function withWorker(keys: Record<string, string>, current: string, phase: () => Promise<void>, state = "state") {
   await assertPortFree(WORKER);
-  const worker = await startWorker(keys, current);
+  const worker = await startWorker(keys, current, state);
   try {
     await phase();
   } finally {
@@ -44,12 +47,12 @@ async function withWorker(keys: Record<string, string>, current: string, phase: 
   }
 }
 
-function startWorker(keys: Record<string, string>, current: string) {
+function startWorker(keys: Record<string, string>, current: string, state: string) {
   const envFile = join(dir, `${current}-${Object.keys(keys).join("")}.vars`);
   writeFileSync(envFile, `TENANT_TOKEN_SECRET='${secret}'\nENCRYPTION_KEYS='${JSON.stringify(keys)}'\nENCRYPTION_KEY_ID='${current}'\n`);
   const child = launch("worker", "npx", [
     "wrangler", "dev", "-c", "wrangler.toml", "--ip", "127.0.0.1", "--port", String(WORKER), "--inspector-port", "19797",
-    "--show-interactive-dev-session=false", "--env-file", envFile, "--persist-to", join(dir, "state"),
+    "--show-interactive-dev-session=false", "--env-file", envFile, "--persist-to", join(dir, state),
     "--var", `ALLOWED_ORIGINS:${hostOrigin}`, "--var", `APP_BASE_URL:${workerUrl}`,
     "--var", `NINJAONE_REGIONS:${JSON.stringify({ local: `http://127.0.0.1:${STAND_IN}` })}`,
   ]);
@@ -61,8 +64,8 @@ async function jwt(tenant: string, aud: string) {
   return sign({ tenant, aud, iat, exp: iat + 600 }, secret, "HS256");
 }
 
-/** The browser's part of a connection, over plain HTTP: connect, consent, callback. */
-async function connect(tenant: string): Promise<string | null> {
+/** The browser's part of a connection up to NinjaOne's redirect back: connect, then consent. */
+async function startConnect(tenant: string): Promise<{ callbackUrl: string; cookie: string }> {
   const started = await fetch(`${api}/connect`, {
     method: "POST",
     redirect: "manual",
@@ -70,11 +73,18 @@ async function connect(tenant: string): Promise<string | null> {
     body: new URLSearchParams({ token: await jwt(tenant, "ninjaone-settings"), return_to: `${hostOrigin}/`, mode: "redirect" }),
   });
   const cookie = started.headers.get("Set-Cookie")!.split(";")[0]!;
-  // The stand-in's consent steps, over real HTTP (redirects not followed, as a browser would carry the cookie).
+  // The stand-in's consent steps, over real HTTP (redirects not followed: the browser would carry the cookie).
   const decided = await consent({ fetch: (request: Request) => fetch(new Request(request, { redirect: "manual" })) }, started.headers.get("Location")!, "approve");
-  const landed = await fetch(decided.headers.get("Location")!, { redirect: "manual", headers: { Cookie: cookie } });
+  return { callbackUrl: decided.headers.get("Location")!, cookie };
+}
+
+/** The callback, as the browser follows NinjaOne's redirect: the outcome added to the return URL. */
+async function finishConnect({ callbackUrl, cookie }: { callbackUrl: string; cookie: string }): Promise<string | null> {
+  const landed = await fetch(callbackUrl, { redirect: "manual", headers: { Cookie: cookie } });
   return new URL(landed.headers.get("Location")!).searchParams.get("ninjaone");
 }
+
+const connect = async (tenant: string) => finishConnect(await startConnect(tenant));
 
 async function accessToken(tenant: string): Promise<number> {
   const response = await fetch(`${api}/token`, { method: "POST", headers: { Authorization: `Bearer ${await jwt(tenant, "ninjaone-api")}` } });
@@ -95,6 +105,25 @@ beforeAll(async () => {
 afterAll(async () => {
   if (standIn) await endGroup(standIn.pid);
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a worker restart", () => {
+  it("between connect and callback loses nothing: the flow lives in KV, not in memory", async () => {
+    let pending: { callbackUrl: string; cookie: string } | undefined;
+    await withWorker({ k1 }, "k1", async () => {
+      const saved = await fetch(`${api}/credentials`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${await jwt("restart", "ninjaone-settings")}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ region: "local", ...DEMO_CLIENT }),
+      });
+      expect(saved.status).toBe(200);
+      pending = await startConnect("restart");
+    }, "restart-state");
+    await withWorker({ k1 }, "k1", async () => {
+      expect(await finishConnect(pending!)).toBe("connected");
+      expect(await accessToken("restart")).toBe(200);
+    }, "restart-state");
+  }, 120_000);
 });
 
 describe("npm run rotate-keys", () => {
