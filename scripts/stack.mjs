@@ -4,6 +4,8 @@
 // the end-to-end tests, which give it free ports and a scratch directory.
 import { spawn } from "node:child_process";
 
+// The client app registered on the local NinjaOne stand-in for the demo. A
+// throwaway value printed by `npm start`: it works only against the stand-in.
 export const DEMO_CLIENT = {
   clientId: "demo-client-id",
   clientSecret: "demo-client-secret-change-me",
