@@ -2,7 +2,7 @@
 // blocks the popup. Both end back on the host page with the result shown and
 // the `ninjaone` / `ninjaone_error` parameters gone from the address bar.
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import {
   badge, connectButton, expectText, freshHostPage, newContext, notice, openHost, resetTenant, saveCredentials, status, urls, useBrowser,
 } from "./helpers";
@@ -25,21 +25,29 @@ async function backOnHost(page: Page): Promise<URLSearchParams> {
   return new URL(page.url()).searchParams;
 }
 
+/**
+ * Saves credentials, connects without a popup, approves at NinjaOne, and checks
+ * the page came back connected with only `expectedQuery` left in its URL.
+ */
+async function approveInThisTab(context: BrowserContext, page: Page, widget: Locator, expectedQuery: Record<string, string>) {
+  await saveCredentials(widget);
+  await connectButton(widget).click();
+  await page.waitForURL((url) => url.origin === urls().standInUrl);
+  expect(context.pages()).toHaveLength(1); // no popup
+  const returns = trackReturns(page);
+  await page.getByRole("button", { name: "Approve" }).click();
+
+  const query = await backOnHost(page);
+  expect(new URL(returns[0]!).searchParams.get("ninjaone")).toBe("connected"); // the worker's 303 said so
+  await expectText(badge(widget), "Connected");
+  await expectText(notice(widget), "NinjaOne connected.");
+  expect(Object.fromEntries(query)).toEqual(expectedQuery);
+}
+
 describe("same-tab connect", () => {
   it("redirect mode: approve ends back on the host page, connected, URL cleaned", async () => {
     const { context, page, widget } = await freshHostPage(browser(), "acme", "&mode=redirect");
-    await saveCredentials(widget);
-    await connectButton(widget).click();
-    await page.waitForURL((url) => url.origin === urls().standInUrl);
-    expect(context.pages()).toHaveLength(1); // no popup
-    const returns = trackReturns(page);
-    await page.getByRole("button", { name: "Approve" }).click();
-
-    const query = await backOnHost(page);
-    expect(new URL(returns[0]!).searchParams.get("ninjaone")).toBe("connected"); // the worker's 303 said so
-    await expectText(badge(widget), "Connected");
-    await expectText(notice(widget), "NinjaOne connected.");
-    expect(Object.fromEntries(query)).toEqual({ tenant: "acme", mode: "redirect" });
+    await approveInThisTab(context, page, widget, { tenant: "acme", mode: "redirect" });
     expect((await status("acme")).connection.status).toBe("connected");
     await context.close();
   });
@@ -67,18 +75,7 @@ describe("same-tab connect", () => {
       window.open = () => null; // what a popup blocker does
     });
     const { page, widget } = await openHost(context, "acme");
-    await saveCredentials(widget);
-    await connectButton(widget).click();
-    await page.waitForURL((url) => url.origin === urls().standInUrl);
-    expect(context.pages()).toHaveLength(1);
-    const returns = trackReturns(page);
-    await page.getByRole("button", { name: "Approve" }).click();
-
-    const query = await backOnHost(page);
-    expect(new URL(returns[0]!).searchParams.get("ninjaone")).toBe("connected"); // the worker's 303 said so
-    await expectText(badge(widget), "Connected");
-    await expectText(notice(widget), "NinjaOne connected.");
-    expect(Object.fromEntries(query)).toEqual({ tenant: "acme" });
+    await approveInThisTab(context, page, widget, { tenant: "acme" });
     await context.close();
   });
 });
