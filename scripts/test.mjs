@@ -2,13 +2,17 @@
 // widget in Chromium, end-to-end against the real processes), and close with
 // one plain "N passed, N failed" line that CI reads. A suite that crashes
 // before reporting counts as one failure, so a broken setup can't pass silently.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { runWithTimeout } from "./lib/run-with-timeout.mjs";
 
+// Each suite gets a time limit: a run that hangs (a retry loop, a browser that never closes)
+// fails with a clear line instead of running until CI's own limit.
+const MINUTE = 60_000;
 const suites = [
-  { name: "worker", config: "test/worker/vitest.config.ts" },
-  { name: "widget", config: "test/widget/vitest.config.ts" },
-  { name: "e2e", config: "test/e2e/vitest.config.ts" },
+  { name: "node", config: "test/node/vitest.config.ts", timeoutMs: 3 * MINUTE },
+  { name: "worker", config: "test/worker/vitest.config.ts", timeoutMs: 8 * MINUTE },
+  { name: "widget", config: "test/widget/vitest.config.ts", timeoutMs: 8 * MINUTE },
+  { name: "e2e", config: "test/e2e/vitest.config.ts", timeoutMs: 15 * MINUTE },
 ];
 const only = process.argv.slice(2);
 const resultsDir = ".test-results";
@@ -17,19 +21,24 @@ mkdirSync(resultsDir, { recursive: true });
 
 let passed = 0;
 let failed = 0;
-const run = (command, args) => spawnSync(command, args, { stdio: "inherit" }).status === 0;
-
+async function run(command, args, { timeoutMs = 10 * MINUTE, name = command } = {}) {
+  const result = await runWithTimeout(command, args, { timeoutMs });
+  if (result.timedOut) console.error(`${name}: timed out after ${timeoutMs / 1000} s and was stopped`);
+  return result.ok;
+}
 if (only.length === 0) {
   // The type-check and the build are not tests: they add a failure when they fail, nothing when they pass.
   const projects = ["tsconfig.json", "widget/tsconfig.json", "test/e2e/tsconfig.json"];
-  if (!projects.every((project) => run("npx", ["tsc", "-p", project]))) {
+  let typesOk = true;
+  for (const project of projects) typesOk = (await run("npx", ["tsc", "-p", project], { name: `tsc -p ${project}` })) && typesOk;
+  if (!typesOk) {
     console.error("typecheck failed");
     failed += 1;
   }
 }
 
 // The worker serves dist/widget (wrangler.toml [assets]); every suite needs a fresh build.
-if (!run("npm", ["run", "build", "--silent"])) {
+if (!(await run("npm", ["run", "build", "--silent"], { name: "build" }))) {
   console.error("widget build failed");
   failed += 1;
 }
@@ -42,7 +51,7 @@ for (const suite of suites) {
     continue;
   }
   const report = `${resultsDir}/${suite.name}.json`;
-  const ok = run("npx", ["vitest", "run", "--config", suite.config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  const ok = await run("npx", ["vitest", "run", "--config", suite.config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], suite);
   if (!existsSync(report)) {
     console.error(`${suite.name}: the suite produced no report`);
     failed += 1;

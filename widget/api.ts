@@ -3,44 +3,11 @@
  * Sends the widget token as a Bearer token; on a 401 asks the host once for a fresh
  * token (`getSessionToken`) and retries; a second 401 is `unauthorized`.
  */
+import type { CredentialsInput, Status } from "../contract/index.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
-export interface Region {
-  id: string;
-  label: string;
-  baseUrl: string;
-}
-
-export interface SavedCredentials {
-  region: string;
-  clientId: string;
-  secretLast4: string;
-  updatedAt: string;
-  updatedBy?: string;
-}
-
-export interface Connection {
-  status: "not_connected" | "connected" | "reconnect_required";
-  connectedAt?: string;
-  expiresAt?: string;
-  scopes?: string[];
-}
-
-export interface Status {
-  redirectUri: string;
-  regions: Region[];
-  credentials: SavedCredentials | null;
-  connection: Connection;
-}
-
-export interface CredentialsInput {
-  region: string;
-  clientId: string;
-  /** Left out to keep the stored secret (same region and client id only). */
-  clientSecret?: string;
-}
-
-export const API_PATH = "/api/integrations/ninjaone";
+export type { Connection, CredentialsInput, LastCheck, Region, SavedCredentials, Status } from "../contract/index.js";
+export { API_BASE_PATH as API_PATH } from "../contract/index.js";
 
 /** A failed request, with one of the fixed codes. `fields` comes from a 400 `invalid_request`. */
 export class ApiError extends Error {

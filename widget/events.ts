@@ -13,7 +13,6 @@ export interface CredentialsSavedDetail {
 export interface ConnectedDetail {
   region: string | null;
   connectedAt: string | null;
-  expiresAt: string | null;
   scopes: string[];
 }
 

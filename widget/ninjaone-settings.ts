@@ -46,7 +46,7 @@ const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${va
  * @summary NinjaOne RMM connection settings for one tenant, embeddable in any page.
  *
  * @event ninjaone-credentials-saved - Credentials were saved. `detail: {region, clientId, updatedAt}`.
- * @event ninjaone-connected - The NinjaOne account is connected. `detail: {region, connectedAt, expiresAt, scopes}`.
+ * @event ninjaone-connected - The NinjaOne account is connected. `detail: {region, connectedAt, scopes}`.
  * @event ninjaone-disconnected - The connection and the saved credentials were removed. `detail: {}`.
  * @event ninjaone-error - Something failed (also shown in the widget). `detail: {code, message}`.
  *
@@ -274,7 +274,6 @@ export class NinjaOneSettings extends LitElement {
       new NinjaOneConnectedEvent({
         region: credentials?.region ?? null,
         connectedAt: c.connectedAt ?? null,
-        expiresAt: c.expiresAt ?? null,
         scopes: c.scopes ?? [],
       }),
     );
@@ -638,7 +637,6 @@ ${creds && html`<div part="saved" class="saved">
 ${c.status === "connected" ? html`<p class="ok">${s.connectedText}</p>
   <dl part="details">
     ${row(s.connectedSince, this.#date(c.connectedAt))}
-    ${row(s.tokenExpires, html`${this.#date(c.expiresAt)}`)}
     ${row(s.scopes, html`<ul class="chips">${(c.scopes ?? []).map((x) => html`<li>${x}</li>`)}</ul>`)}
   </dl>`
   : c.status === "reconnect_required" ? html`<p class="warn">${s.reconnectText}</p>`

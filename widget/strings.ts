@@ -11,32 +11,10 @@
  * `{name}` placeholders are filled in by the element; a missing value leaves the placeholder empty.
  */
 
-/** The fixed error codes the widget knows, with the text shown for each. */
-export type ErrorCode =
-  // flow errors (popup result message, or `?ninjaone_error=` after a redirect)
-  | "credentials_not_configured"
-  | "invalid_state"
-  | "state_expired"
-  | "access_denied"
-  | "redirect_uri_mismatch"
-  | "ninjaone_error"
-  | "token_exchange_failed"
-  | "ninjaone_unreachable"
-  // API errors
-  | "unauthorized"
-  | "forbidden"
-  | "invalid_request"
-  | "not_found"
-  | "payload_too_large"
-  | "not_connected"
-  | "reconnect_required"
-  | "storage_unavailable"
-  | "misconfigured"
-  | "internal"
-  // the widget's own
-  | "network_error"
-  | "popup_closed"
-  | "unknown";
+import type { ApiErrorCode, FlowErrorCode } from "../contract/index.js";
+
+/** The fixed error codes the widget knows: the worker's (CONTRACT.md) and the widget's own. */
+export type ErrorCode = ApiErrorCode | FlowErrorCode | "network_error" | "popup_closed" | "unknown";
 
 export interface ErrorText {
   /** What happened, in plain language. */
@@ -100,7 +78,6 @@ export const en = {
   reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked). Reconnect: your saved credentials are reused.",
   connectedText: "Connected to NinjaOne.",
   connectedSince: "Connected since",
-  tokenExpires: "Access token expires",
   scopes: "Granted scopes",
   connectedAnnouncement: "NinjaOne connected.",
 

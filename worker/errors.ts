@@ -1,29 +1,7 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ApiErrorCode } from "../contract";
 
-/** Error codes of the HTTP API (CONTRACT.md). */
-export type ApiErrorCode =
-  | "unauthorized"
-  | "forbidden"
-  | "invalid_request"
-  | "not_found"
-  | "payload_too_large"
-  | "not_connected"
-  | "reconnect_required"
-  | "storage_unavailable"
-  | "ninjaone_unreachable"
-  | "misconfigured"
-  | "internal";
-
-/** Codes that end an OAuth flow (CONTRACT.md). */
-export type FlowErrorCode =
-  | "credentials_not_configured"
-  | "invalid_state"
-  | "state_expired"
-  | "access_denied"
-  | "redirect_uri_mismatch"
-  | "ninjaone_error"
-  | "token_exchange_failed"
-  | "ninjaone_unreachable";
+export type { ApiErrorCode, FlowErrorCode } from "../contract";
 
 const API_ERRORS: Record<ApiErrorCode, [ContentfulStatusCode, string]> = {
   unauthorized: [401, "A valid tenant token is required."],
@@ -33,11 +11,14 @@ const API_ERRORS: Record<ApiErrorCode, [ContentfulStatusCode, string]> = {
   payload_too_large: [413, "The request body is too large."],
   not_connected: [409, "This tenant has not connected NinjaOne."],
   reconnect_required: [409, "NinjaOne no longer accepts this connection; reconnect it."],
+  credentials_rejected: [409, "NinjaOne rejected the saved client secret; save the current one."],
   storage_unavailable: [503, "Storage is unavailable; try again shortly."],
   ninjaone_unreachable: [503, "NinjaOne could not be reached; try again shortly."],
   misconfigured: [503, "The integration is not configured correctly."],
   internal: [500, "Something went wrong."],
 };
+
+export const isApiErrorCode = (code: string): code is ApiErrorCode => Object.hasOwn(API_ERRORS, code);
 
 /**
  * An error answered as `{"error", "message", "fields"?}`. Messages are fixed

@@ -4,11 +4,8 @@
  * picks one from this allow-list. A free-form URL would let anyone make the
  * worker POST a tenant's client secret to a server of their choosing.
  */
-export interface Region {
-  id: string;
-  label: string;
-  baseUrl: string;
-}
+import type { Region } from "../contract";
+export type { Region };
 
 const BUILT_IN: Record<string, string> = {
   us: "https://app.ninjarmm.com",

@@ -1,7 +1,8 @@
 import type { Config } from "./config";
 import type { TenantRecord } from "./store";
 
-export const API_BASE_PATH = "/api/integrations/ninjaone";
+export { API_BASE_PATH } from "../contract";
+import { API_BASE_PATH } from "../contract";
 
 /** `{APP_BASE_URL or the request origin}/api/integrations/ninjaone/callback` */
 export function redirectUriFor(config: Config, requestUrl: string): string {

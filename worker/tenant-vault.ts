@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "./config";
 import { DecryptError, open, seal, type Sealed } from "./crypto";
 import type { Env } from "./env";
+import type { CredentialsInput } from "../contract";
 import type { ApiErrorCode, FlowErrorCode } from "./errors";
 import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type TokenSet } from "./oauth/client";
 import { EMPTY_RECORD, writeTenant, type FlowRecord, type TenantRecord } from "./store";
@@ -20,12 +21,7 @@ export type Result<T, E extends string = ApiErrorCode> =
   | { ok: true; value: T }
   | { ok: false; error: E; fields?: Record<string, string> };
 
-export interface CredentialsInput {
-  region: string;
-  clientId: string;
-  /** Left out to keep the stored secret for the same region and client id. */
-  clientSecret?: string;
-}
+export type { CredentialsInput } from "../contract";
 
 export interface AccessTokenGrant {
   accessToken: string;

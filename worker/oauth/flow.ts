@@ -12,7 +12,8 @@ import type { FlowRecord } from "../store";
  * disturb each other, and a callback opened in another browser is refused.
  */
 const COOKIE_PREFIX = "ninjaone-flow-";
-export const FLOW_LIFETIME_MS = 10 * 60 * 1000;
+export { FLOW_LIFETIME_MS } from "../../contract";
+import { FLOW_LIFETIME_MS } from "../../contract";
 
 const cookieName = (stateHash: string) => COOKIE_PREFIX + stateHash.slice(0, 16);
 

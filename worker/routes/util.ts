@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError, type ApiErrorCode } from "../errors";
+import { ApiError, isApiErrorCode } from "../errors";
 import type { Result } from "../tenant-vault";
 
 /** Parses a JSON body, answering 415/400 with a code instead of a 500. */
@@ -18,20 +18,5 @@ export async function jsonBody(c: Context): Promise<unknown> {
 /** Unwraps a vault result, turning its error into the matching API error. */
 export function throwIfFailed<T>(result: Result<T, string>): T {
   if (result.ok) return result.value;
-  const code = (result.error in API_CODES ? result.error : "internal") as ApiErrorCode;
-  throw new ApiError(code, result.fields ? { fields: result.fields } : {});
+  throw new ApiError(isApiErrorCode(result.error) ? result.error : "internal", result.fields ? { fields: result.fields } : {});
 }
-
-const API_CODES: Record<ApiErrorCode, true> = {
-  unauthorized: true,
-  forbidden: true,
-  invalid_request: true,
-  not_found: true,
-  payload_too_large: true,
-  not_connected: true,
-  reconnect_required: true,
-  storage_unavailable: true,
-  ninjaone_unreachable: true,
-  misconfigured: true,
-  internal: true,
-};
