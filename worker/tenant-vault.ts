@@ -162,10 +162,7 @@ export class TenantVault extends DurableObject<Env> {
     return this.guarded(() =>
       this.exclusive(async (): Promise<Result<TenantRecord, FlowErrorCode | ApiErrorCode>> => {
         const config = await this.config();
-        const claimKey = CLAIMED_PREFIX + stateHash;
-        if (await this.ctx.storage.get(claimKey)) return fail("invalid_state");
-        await this.ctx.storage.put(claimKey, flow.expiresAt);
-        await this.sweepClaims();
+        if (!(await this.claim(`state:${stateHash}`, flow.expiresAt))) return fail("invalid_state");
 
         const record = await this.load();
         const credentials = record.credentials;
@@ -280,7 +277,25 @@ export class TenantVault extends DurableObject<Env> {
     return ok({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, region: region.id, apiBaseUrl: region.baseUrl });
   }
 
-  /** Claimed states only need remembering until their flow would have expired anyway. */
+  /**
+   * Single use, strongly: answers true the first time `key` is claimed, false after. KV has no
+   * atomic take, so one-time values (OAuth states, launch tickets) are claimed here; the claim is
+   * remembered until `expiresAt` (ms), after which the value is refused for its age anyway.
+   */
+  async claimOnce(key: string, expiresAt: number): Promise<Result<boolean>> {
+    return this.guarded(() => this.exclusive(async () => ok(await this.claim(key, expiresAt))));
+  }
+
+  /** Call inside `exclusive`. */
+  private async claim(key: string, expiresAt: number): Promise<boolean> {
+    const claimKey = CLAIMED_PREFIX + key;
+    if (await this.ctx.storage.get(claimKey)) return false;
+    await this.ctx.storage.put(claimKey, expiresAt);
+    await this.sweepClaims();
+    return true;
+  }
+
+  /** Claimed values only need remembering until they would have expired anyway. */
   private async sweepClaims(): Promise<void> {
     const claims = await this.ctx.storage.list<number>({ prefix: CLAIMED_PREFIX });
     const expired = [...claims].filter(([, expiresAt]) => expiresAt < Date.now()).map(([key]) => key);
