@@ -28,7 +28,7 @@ async function run(command, args, { timeoutMs = 10 * MINUTE, name = command } = 
 }
 if (only.length === 0) {
   // The type-check and the build are not tests: they add a failure when they fail, nothing when they pass.
-  const projects = ["tsconfig.json", "widget/tsconfig.json", "test/e2e/tsconfig.json"];
+  const projects = ["tsconfig.json", "widget/tsconfig.json", "test/e2e/tsconfig.json", "server/tsconfig.json"];
   let typesOk = true;
   for (const project of projects) typesOk = (await run("npx", ["tsc", "-p", project], { name: `tsc -p ${project}` })) && typesOk;
   if (!typesOk) {
