@@ -145,3 +145,23 @@ export interface EventsPage {
 
 /** The header that carries an event's signature. */
 export const SIGNATURE_HEADER = "NinjaOne-Settings-Signature";
+
+/** What `POST /launch-ticket` answers: redirect mode opens `{API}/launch?ticket=<ticket>` with it. */
+export interface LaunchTicket {
+  ticket: string;
+  /** ISO 8601; the ticket is also single-use. */
+  expiresAt: string;
+}
+
+/**
+ * The `postMessage` messages between the widget and the worker's popup pages. Each is sent to one
+ * exact target origin and accepted only from the expected window at the expected origin.
+ */
+export type PopupMessage =
+  /** launch page → its opener, at the allowed host origin it was opened for */
+  | { type: "ninjaone:launch-ready" }
+  /** widget → its popup, at the worker's origin */
+  | { type: "ninjaone:launch-token"; token: string; returnTo: string }
+  /** result page → its opener, at the origin of the flow's return URL */
+  | { type: "ninjaone:connect-result"; ok: true }
+  | { type: "ninjaone:connect-result"; ok: false; error: string };

@@ -1,3 +1,4 @@
+import type { Permission } from "../contract";
 import type { Config } from "./config";
 import type { Env } from "./env";
 
@@ -8,5 +9,6 @@ export interface AppEnv {
     config: Config;
     tenant: string;
     actor: string | undefined;
+    perm: Permission;
   };
 }

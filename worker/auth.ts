@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { verify } from "hono/jwt";
+import { decode, verify } from "hono/jwt";
 import * as z from "zod/mini";
+import type { Audience, Permission } from "../contract";
 import { ApiError } from "./errors";
 import type { AppEnv } from "./app-env";
 
@@ -9,13 +10,18 @@ import type { AppEnv } from "./app-env";
  * tenant comes from a verified token only — never from a URL, a body field or
  * the OAuth state.
  */
-export type Audience = "ninjaone-settings" | "ninjaone-api";
+export type { Audience, Permission };
 
 export interface TenantIdentity {
   tenant: string;
-  /** The acting user, recorded as `updatedBy`. */
+  /** The acting user, recorded as `updatedBy` and as the actor of events. */
   actor: string | undefined;
+  /** `read` sessions may look, not change (CONTRACT.md). */
+  perm: Permission;
 }
+
+/** Why a token was refused: logged and sent as the RFC 6750 `error_description`, never the token. */
+export type TokenRejection = "expired" | "not_yet_valid" | "wrong_audience" | "lifetime_over_one_hour" | "bad_signature" | "malformed";
 
 const MAX_LIFETIME_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 60;
@@ -26,46 +32,91 @@ const claimsSchema = z.object({
   aud: z.string(),
   iat: z.number().check(z.int()),
   exp: z.number().check(z.int()),
+  nbf: z.optional(z.number().check(z.int())),
   sub: z.optional(z.string().check(z.maxLength(256))),
+  perm: z.optional(z.enum(["manage", "read"])),
 });
 
+export type TokenCheck = { ok: true; identity: TenantIdentity } | { ok: false; reason: TokenRejection };
+
 /**
- * Verifies signature, algorithm and audience with Hono's JWT helper, then the
- * lifetime rules Hono has no option for (60 s skew, at most one hour of life).
- * Returns undefined for every kind of bad token: callers answer 401 alike.
+ * Verifies signature and algorithm with Hono's JWT helper, then the claims and lifetime rules
+ * Hono has no option for (60 s skew, at most one hour of life, `nbf`, an audience that is exactly
+ * one of ours).
  */
-export async function verifyTenantToken(
+export async function checkTenantToken(
   token: string,
-  audience: Audience,
+  audiences: Audience | readonly Audience[],
   key: CryptoKey,
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<TenantIdentity | undefined> {
+): Promise<TokenCheck> {
+  const accepted: readonly string[] = typeof audiences === "string" ? [audiences] : audiences;
   let payload: unknown;
   try {
-    // exp/iat/nbf are checked below, with the clock skew Hono lacks.
-    payload = await verify(token, key, { alg: "HS256", aud: audience, exp: false, iat: false, nbf: false });
+    // Audience and times are checked below, with the skew and the reasons Hono lacks.
+    payload = await verify(token, key, { alg: "HS256", exp: false, iat: false, nbf: false });
   } catch {
-    return undefined;
+    // A token that decodes but does not verify was signed with another key (or altered).
+    return { ok: false, reason: decodes(token) ? "bad_signature" : "malformed" };
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) return undefined;
-  const { tenant, aud, iat, exp, sub } = claims.data;
-  // An array audience naming both would pass Hono's check for either route.
-  if (aud !== audience) return undefined;
-  if (exp - iat > MAX_LIFETIME_SECONDS || exp <= iat) return undefined;
-  if (iat > nowSeconds + CLOCK_SKEW_SECONDS || exp < nowSeconds - CLOCK_SKEW_SECONDS) return undefined;
-  return { tenant, actor: sub };
+  if (!claims.success) return { ok: false, reason: "malformed" };
+  const { tenant, aud, iat, exp, nbf, sub, perm } = claims.data;
+  // A string only: an array naming both audiences would pass for either route.
+  if (!accepted.includes(aud)) return { ok: false, reason: "wrong_audience" };
+  if (exp <= iat) return { ok: false, reason: "malformed" };
+  if (exp - iat > MAX_LIFETIME_SECONDS) return { ok: false, reason: "lifetime_over_one_hour" };
+  if (iat > nowSeconds + CLOCK_SKEW_SECONDS || (nbf !== undefined && nbf > nowSeconds + CLOCK_SKEW_SECONDS)) {
+    return { ok: false, reason: "not_yet_valid" };
+  }
+  if (exp < nowSeconds - CLOCK_SKEW_SECONDS) return { ok: false, reason: "expired" };
+  return { ok: true, identity: { tenant, actor: sub, perm: perm ?? "manage" } };
 }
 
-/** Requires `Authorization: Bearer <tenant token>` of the given audience; sets `tenant` and `actor`. */
-export function tenantAuth(audience: Audience) {
+function decodes(token: string): boolean {
+  try {
+    decode(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The identity of a valid token, or undefined for every kind of bad one. */
+export async function verifyTenantToken(token: string, audience: Audience, key: CryptoKey): Promise<TenantIdentity | undefined> {
+  const result = await checkTenantToken(token, audience, key);
+  return result.ok ? result.identity : undefined;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/**
+ * Requires `Authorization: Bearer <tenant token>` of one of the given audiences; sets `tenant`,
+ * `actor`, `perm` and `audience`. A refusal is a 401 with RFC 6750's `WWW-Authenticate` naming
+ * the reason, and a log line with the same reason — so a host developer can tell an expired token
+ * from a wrong secret without seeing a token anywhere.
+ */
+export function tenantAuth(...audiences: Audience[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header("Authorization") ?? "";
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header);
-    const identity = match && (await verifyTenantToken(match[1]!, audience, c.var.config.tokenKey));
-    if (!identity) throw new ApiError("unauthorized");
-    c.set("tenant", identity.tenant);
-    c.set("actor", identity.actor);
+    const match = BEARER.exec(c.req.header("Authorization") ?? "");
+    const result: TokenCheck = match
+      ? await checkTenantToken(match[1]!, audiences, c.var.config.tokenKey)
+      : { ok: false, reason: "malformed" };
+    if (!result.ok) {
+      console.warn(`tenant token refused: ${result.reason}`);
+      throw new ApiError("unauthorized", {
+        headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${result.reason}"` },
+      });
+    }
+    c.set("tenant", result.identity.tenant);
+    c.set("actor", result.identity.actor);
+    c.set("perm", result.identity.perm);
     await next();
   });
 }
+
+/** For routes that change something: a `read` session gets 403 `forbidden`. */
+export const requireManage = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.perm !== "manage") throw new ApiError("forbidden", { message: "This session may only view the NinjaOne connection." });
+  await next();
+});

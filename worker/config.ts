@@ -16,6 +16,12 @@ export interface Config {
   appBaseUrl: string | undefined;
   regions: readonly Region[];
   scopes: string;
+  /** An idle connection's refresh token is used at least this often (NINJAONE_KEEPALIVE_HOURS). */
+  keepAliveMs: number;
+  /** Where signed events go, when EVENTS_URL is set (through EVENTS_QUEUE). */
+  events: { url: string; signingSecret: string; retryDelaySeconds: number } | undefined;
+  /** NINJAONE_WEBHOOKS=on: register and relay each tenant's NinjaOne webhook. */
+  webhooks: { activities: unknown } | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -90,6 +96,43 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
     if (!parseAllowedOrigins(entry).size) problems.push(`ALLOWED_ORIGINS entry "${entry}" is not an origin (scheme://host[:port])`);
   }
 
+  const keepAliveHours = env.NINJAONE_KEEPALIVE_HOURS === undefined || env.NINJAONE_KEEPALIVE_HOURS === "" ? 24 : Number(env.NINJAONE_KEEPALIVE_HOURS);
+  if (!Number.isFinite(keepAliveHours) || keepAliveHours <= 0 || keepAliveHours > 24 * 30) {
+    problems.push("NINJAONE_KEEPALIVE_HOURS must be a number of hours above 0 and at most 720");
+  }
+
+  let events: Config["events"];
+  if (env.EVENTS_URL) {
+    const url = httpUrl(env.EVENTS_URL);
+    if (!url) problems.push("EVENTS_URL is not an http(s) URL");
+    if (new TextEncoder().encode(env.EVENTS_SIGNING_SECRET ?? "").length < 32) {
+      problems.push("EVENTS_URL is set but EVENTS_SIGNING_SECRET is missing or shorter than 32 bytes");
+    }
+    if (!env.EVENTS_QUEUE) problems.push("EVENTS_URL is set but the EVENTS_QUEUE binding is missing");
+    const retryDelaySeconds = env.EVENTS_RETRY_DELAY_SECONDS ? Number(env.EVENTS_RETRY_DELAY_SECONDS) : 30;
+    if (!Number.isInteger(retryDelaySeconds) || retryDelaySeconds < 0 || retryDelaySeconds > 3600) {
+      problems.push("EVENTS_RETRY_DELAY_SECONDS must be a whole number of seconds from 0 to 3600");
+    }
+    if (url) events = { url, signingSecret: env.EVENTS_SIGNING_SECRET ?? "", retryDelaySeconds };
+  }
+
+  let webhooks: Config["webhooks"];
+  const webhooksSetting = (env.NINJAONE_WEBHOOKS ?? "off").trim().toLowerCase();
+  if (webhooksSetting === "on") {
+    let activities: unknown = undefined;
+    if (env.NINJAONE_WEBHOOK_ACTIVITIES) {
+      try {
+        activities = JSON.parse(env.NINJAONE_WEBHOOK_ACTIVITIES);
+        if (typeof activities !== "object" || activities === null || Array.isArray(activities)) throw new Error();
+      } catch {
+        problems.push("NINJAONE_WEBHOOK_ACTIVITIES must be a JSON object (NinjaOne's activities filter)");
+      }
+    }
+    webhooks = { activities };
+  } else if (webhooksSetting !== "off" && webhooksSetting !== "") {
+    problems.push('NINJAONE_WEBHOOKS must be "on" or "off"');
+  }
+
   if (problems.length > 0 || typeof regions === "string") return { ok: false, problems };
   return {
     ok: true,
@@ -100,8 +143,20 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
       appBaseUrl,
       regions,
       scopes: scopes.join(" "),
+      keepAliveMs: keepAliveHours * 60 * 60 * 1000,
+      events,
+      webhooks,
     },
   };
+}
+
+function httpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function decodeKey(value: string): Uint8Array<ArrayBuffer> | undefined {

@@ -1,3 +1,4 @@
+import type { ConnectionEvent } from "../contract";
 import type { TenantVault } from "./tenant-vault";
 
 /** Bindings and variables of the worker, as wrangler.toml and the secrets define them. */
@@ -12,4 +13,11 @@ export interface Env {
   APP_BASE_URL?: string;
   NINJAONE_REGIONS?: string;
   NINJAONE_SCOPES?: string;
+  NINJAONE_KEEPALIVE_HOURS?: string;
+  EVENTS_URL?: string;
+  EVENTS_SIGNING_SECRET?: string;
+  EVENTS_RETRY_DELAY_SECONDS?: string;
+  EVENTS_QUEUE?: Queue<ConnectionEvent>;
+  NINJAONE_WEBHOOKS?: string;
+  NINJAONE_WEBHOOK_ACTIVITIES?: string;
 }

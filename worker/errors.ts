@@ -26,16 +26,19 @@ export const isApiErrorCode = (code: string): code is ApiErrorCode => Object.has
  */
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
+  readonly fields: Record<string, string> | undefined;
+  /** Response headers that belong to this error (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers: Record<string, string>;
   constructor(
     readonly code: ApiErrorCode,
-    options: { message?: string; status?: ContentfulStatusCode; fields?: Record<string, string> } = {},
+    options: { message?: string; status?: ContentfulStatusCode; fields?: Record<string, string>; headers?: Record<string, string> } = {},
   ) {
     const [status, message] = API_ERRORS[code];
     super(options.message ?? message);
     this.status = options.status ?? status;
     this.fields = options.fields;
+    this.headers = options.headers ?? {};
   }
-  readonly fields: Record<string, string> | undefined;
 
   toJSON() {
     return { error: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) };

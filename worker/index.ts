@@ -4,7 +4,8 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
-import { loadConfig, parseAllowedOrigins } from "./config";
+import { parseAllowedOrigins } from "./config";
+import { requireConfig } from "./require-config";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 import { errorPage, isPageCode } from "./pages";
@@ -13,9 +14,14 @@ import { callbackRoute } from "./routes/callback";
 import { connectRoute } from "./routes/connect";
 import { credentialsRoute } from "./routes/credentials";
 import { disconnectRoute } from "./routes/disconnect";
+import { launchPageRoute, launchTicketRoute } from "./routes/launch";
 import { resealRoute } from "./routes/reseal";
 import { statusRoute } from "./routes/status";
 import { tokenRoute } from "./routes/token";
+import { proxyRoute } from "./routes/proxy";
+import { eventsRoute } from "./routes/events";
+import { deliverEvents, EVENTS_DEAD_LETTER_QUEUE, recordDeadEvents } from "./events-delivery";
+import type { ConnectionEvent } from "../contract";
 import { API_BASE_PATH } from "./status";
 
 export { TenantVault } from "./tenant-vault";
@@ -35,6 +41,8 @@ const app = new Hono<AppEnv>();
 
 // The widget files come first: they get their own cross-origin headers.
 app.route("/", assetsRoute);
+// The launch pages bring their own headers (a Referrer-Policy the API's would overwrite).
+app.route(API_BASE_PATH, launchPageRoute);
 
 app.use(
   `${API_BASE_PATH}/*`,
@@ -54,10 +62,25 @@ app.use(`${API_BASE_PATH}/*`, async (c, next) => {
 });
 
 const api = new Hono<AppEnv>();
+/**
+ * A page on an origin missing from ALLOWED_ORIGINS sees what looks like an outage (the browser
+ * hides the answer) while the worker is fine: say so in the log, once per origin and isolate.
+ */
+const reportedOrigins = new Set<string>();
+function allowOrigin(origin: string, env: Env): string | null {
+  if (allowedOrigins(env).has(origin)) return origin;
+  if (origin && !reportedOrigins.has(origin) && reportedOrigins.size < 100) {
+    reportedOrigins.add(origin);
+    console.warn(`origin ${JSON.stringify(origin.slice(0, 200))} is not in ALLOWED_ORIGINS: its requests are refused by CORS`);
+  }
+  return null;
+}
+
 api.use(
   cors({
-    origin: (origin, c) => (allowedOrigins(c.env).has(origin) ? origin : null),
+    origin: (origin, c) => allowOrigin(origin, c.env),
     allowMethods: ["GET", "PUT", "POST"],
+    exposeHeaders: ["WWW-Authenticate", "Retry-After"],
     allowHeaders: ["Authorization", "Content-Type"],
     maxAge: 600,
   }),
@@ -66,29 +89,24 @@ api.use(async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
 });
-api.use(async (c, next) => {
-  const result = await loadConfig(c.env);
-  if (!result.ok) {
-    console.error(`misconfigured: ${result.problems.join("; ")}`);
-    throw new ApiError("misconfigured");
-  }
-  c.set("config", result.config);
-  await next();
+api.use(requireConfig);
+// The proxy streams bodies up to 1 MiB with its own limit; every other route takes small JSON or forms.
+const smallBodies = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError("payload_too_large");
+  },
 });
-api.use(
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError("payload_too_large");
-    },
-  }),
-);
+api.use((c, next) => (c.req.path.startsWith(`${API_BASE_PATH}/proxy/`) ? next() : smallBodies(c, next)));
 api.route("/", statusRoute);
 api.route("/", credentialsRoute);
 api.route("/", disconnectRoute);
 api.route("/", tokenRoute);
+api.route("/", proxyRoute);
+api.route("/", eventsRoute);
 api.route("/", resealRoute);
 api.route("/", connectRoute);
+api.route("/", launchTicketRoute);
 api.route("/", callbackRoute);
 api.all("*", () => {
   throw new ApiError("not_found");
@@ -97,13 +115,13 @@ api.all("*", () => {
 app.route(API_BASE_PATH, api);
 
 // Routes a browser navigates to (not fetch) answer errors with a page.
-const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`]);
+const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`, `${API_BASE_PATH}/launch`]);
 
 app.onError((error, c) => {
   if (error instanceof ApiError && BROWSER_ROUTES.has(c.req.path)) {
     return errorPage(c, isPageCode(error.code) ? error.code : "invalid_request", error.status);
   }
-  if (error instanceof ApiError) return c.json(error.toJSON(), error.status);
+  if (error instanceof ApiError) return c.json(error.toJSON(), error.status, error.headers);
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(new ApiError("invalid_request").toJSON(), 400);
   }
@@ -112,4 +130,10 @@ app.onError((error, c) => {
   return c.json(new ApiError("internal").toJSON(), 500);
 });
 
-export default app satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue === EVENTS_DEAD_LETTER_QUEUE) await recordDeadEvents(batch);
+    else await deliverEvents(batch, env);
+  },
+} satisfies ExportedHandler<Env, ConnectionEvent>;

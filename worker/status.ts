@@ -1,5 +1,5 @@
 import type { Config } from "./config";
-import type { TenantRecord } from "./store";
+import type { ConnectionSummary, TenantRecord } from "./store";
 
 export { API_BASE_PATH } from "../contract";
 import { API_BASE_PATH } from "../contract";
@@ -22,8 +22,17 @@ export function toStatus(record: TenantRecord, config: Config, requestUrl: strin
       updatedAt: credentials.updatedAt,
       ...(credentials.updatedBy ? { updatedBy: credentials.updatedBy } : {}),
     },
-    connection: connection
-      ? { status: connection.status, connectedAt: connection.connectedAt, expiresAt: connection.expiresAt, scopes: connection.scopes }
-      : { status: "not_connected" as const },
+    connection: connection ? publicConnection(connection) : { status: "not_connected" as const },
   };
+}
+
+/** The fields `/status` shows, picked one by one: records of the first release also hold `expiresAt`. */
+function publicConnection(connection: ConnectionSummary) {
+  const { status, connectedAt, scopes, lastCheck, webhooks } = connection;
+  return { status, connectedAt, scopes, ...(lastCheck ? { lastCheck } : {}), ...(webhooks ? { webhooks } : {}) };
+}
+
+/** Show the last four characters only of a secret long enough that they give little away. */
+export function secretLast4(secret: string): string {
+  return secret.length >= 12 ? secret.slice(-4) : "";
 }

@@ -1,3 +1,4 @@
+import type { ConnectionStatus, LastCheck, WebhooksStatus } from "../contract";
 import type { Sealed } from "./crypto";
 import { ApiError } from "./errors";
 
@@ -11,17 +12,19 @@ export interface StoredCredentials {
   clientId: string;
   /** The client secret, sealed with kind "client-secret". */
   secret: Sealed;
-  /** Shown as a fixed-width mask plus these characters; never the length. */
+  /** Shown as a fixed-width mask plus these characters; never the length. Empty for secrets under 12 characters. */
   secretLast4: string;
   updatedAt: string;
   updatedBy?: string;
 }
 
+/** What `/status` shows of a connection. Only a change of this (or of the credentials) writes KV. */
 export interface ConnectionSummary {
-  status: "connected" | "reconnect_required";
+  status: Exclude<ConnectionStatus, "not_connected">;
   connectedAt: string;
-  expiresAt: string;
   scopes: string[];
+  lastCheck?: LastCheck;
+  webhooks?: WebhooksStatus;
 }
 
 /** One record per tenant: everything `GET /status` needs in a single read. */
@@ -52,7 +55,7 @@ export const tenantKey = (tenant: string) => `v1:tenant:${tenant}`;
 export const flowKey = (stateHash: string) => `v1:flow:${stateHash}`;
 
 /** KV calls that fail become 503 `storage_unavailable`, never a half-finished 500. */
-async function kv<T>(operation: () => Promise<T>): Promise<T> {
+export async function kv<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {

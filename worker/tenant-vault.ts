@@ -1,27 +1,33 @@
 import { DurableObject } from "cloudflare:workers";
+import type { CheckError, ConnectionEvent, CredentialsInput, EventsPage, EventType, LastCheck } from "../contract";
 import { loadConfig, type Config } from "./config";
 import { DecryptError, open, seal, type Sealed } from "./crypto";
 import type { Env } from "./env";
-import type { CredentialsInput } from "../contract";
-import type { ApiErrorCode, FlowErrorCode } from "./errors";
-import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type TokenSet } from "./oauth/client";
-import { EMPTY_RECORD, writeTenant, type FlowRecord, type TenantRecord } from "./store";
-import { ApiError } from "./errors";
+import { ApiError, type ApiErrorCode, type FlowErrorCode } from "./errors";
+import { probeApi, type ProbeOutcome } from "./ninjaone-api";
+import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type ClientCredentials, type TokenSet } from "./oauth/client";
+import type { Region } from "./regions";
+import { secretLast4 } from "./status";
+import { EMPTY_RECORD, writeTenant, type ConnectionSummary, type FlowRecord, type TenantRecord } from "./store";
+import * as audit from "./vault/audit";
 
 /**
  * One Durable Object per tenant: the single writer of that tenant's NinjaOne
  * link. Its own storage is the strongly consistent source of truth (the tenant
- * record and the sealed tokens); the KV record is written through so that
- * `GET /status` costs one KV read. Every change runs one at a time, which is
- * what makes refreshes single-flight: NinjaOne rotates refresh tokens and kills
- * the old one at once, so two racing refreshes would end the connection.
+ * record, the sealed tokens, the audit trail); the KV record is written through,
+ * only when something `GET /status` shows changes, so that `/status` costs one
+ * KV read and a routine refresh costs no KV write. Every change runs one at a
+ * time, which is what makes refreshes single-flight: NinjaOne rotates refresh
+ * tokens and kills the old one at once, so two racing refreshes would end the
+ * connection. Its alarm keeps idle connections alive and retries what failed.
  */
 
+export type { CredentialsInput };
+
+/** What crosses the RPC boundary: a value, or an error code (ApiErrors don't survive RPC intact). */
 export type Result<T, E extends string = ApiErrorCode> =
   | { ok: true; value: T }
-  | { ok: false; error: E; fields?: Record<string, string> };
-
-export type { CredentialsInput } from "../contract";
+  | { ok: false; error: E; fields?: Record<string, string>; retryAfterSeconds?: number };
 
 export interface AccessTokenGrant {
   accessToken: string;
@@ -30,19 +36,53 @@ export interface AccessTokenGrant {
   apiBaseUrl: string;
 }
 
-/** Refresh when the access token expires within this long. */
+/** The sealed token set, plus when its refresh token was received (what the keep-alive watches). */
+interface StoredTokens extends TokenSet {
+  refreshTokenReceivedAt?: number;
+}
+
+/** Refresh when less than min(5 minutes, half the token's lifetime) remains. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** After a transient refresh failure, nobody calls NinjaOne again for this long (or its Retry-After). */
+export const COOLDOWN_MS = 30 * 1000;
+/** Keep-alive retries after transient failures: 1 minute, doubling, at most 2 hours. */
+const RETRY_FIRST_MS = 60 * 1000;
+const RETRY_MAX_MS = 2 * 60 * 60 * 1000;
 
 const RECORD = "record";
 const TOKENS = "tokens";
+const TENANT = "tenant";
+/** Jobs of the alarm whose times can't be derived from other state: `{job: ms}`. */
+const JOBS = "jobs";
 const CLAIMED_PREFIX = "claimed:";
 
+type Job = "keepAliveRetry" | "outbox";
+type Jobs = Partial<Record<Job, number>> & { keepAliveFailures?: number; outboxFailures?: number };
+
+/** A refresh that did not give new tokens, classified for what the connection becomes. */
+type RefreshFailure =
+  | { kind: "grant_dead"; error: "invalid_grant" | "invalid_token" | "unauthorized" }
+  | { kind: "client_rejected" }
+  | { kind: "transient"; retryAfterSeconds: number }
+  | { kind: "not_connected" };
+
 const ok = <T>(value: T) => ({ ok: true, value }) as const;
-const fail = <E extends string>(error: E, fields?: Record<string, string>) => ({ ok: false, error, ...(fields ? { fields } : {}) }) as const;
+const fail = <E extends string>(error: E, extra: { fields?: Record<string, string>; retryAfterSeconds?: number } = {}) =>
+  ({ ok: false, error, ...extra }) as const;
+
+const isStale = (tokens: TokenSet, now: number) => {
+  const lifetime = tokens.issuedAt !== undefined ? tokens.expiresAt - tokens.issuedAt : Infinity;
+  return tokens.expiresAt - now <= Math.min(REFRESH_MARGIN_MS, lifetime / 2);
+};
 
 export class TenantVault extends DurableObject<Env> {
   private record: TenantRecord | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * No NinjaOne refresh before this time (ms), after a 429, 5xx or timeout. In memory only: an
+   * object that was evicted meanwhile may try once more, which is harmless.
+   */
+  private cooldownUntil = 0;
 
   /** Runs `task` after every earlier one has finished. */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -62,20 +102,29 @@ export class TenantVault extends DurableObject<Env> {
     return this.record;
   }
 
-  /** KV first: if it fails, nothing has changed anywhere. */
+  /** A change of what `/status` shows. KV first: if it fails, nothing has changed anywhere. */
   private async persist(tenant: string, next: TenantRecord): Promise<void> {
     await writeTenant(this.env.NINJAONE_KV, tenant, next);
     await this.ctx.storage.put(RECORD, next);
     this.record = next;
   }
 
-  private async readTokens(config: Config, tenant: string): Promise<TokenSet | undefined> {
+  private async readTokens(config: Config, tenant: string): Promise<StoredTokens | undefined> {
     const sealed = await this.ctx.storage.get<Sealed>(TOKENS);
-    return sealed ? (JSON.parse(await open(config.keyring, sealed, tenant, "tokens")) as TokenSet) : undefined;
+    return sealed ? (JSON.parse(await open(config.keyring, sealed, tenant, "tokens")) as StoredTokens) : undefined;
   }
 
-  private async writeTokens(config: Config, tenant: string, tokens: TokenSet): Promise<void> {
+  private async writeTokens(config: Config, tenant: string, tokens: StoredTokens): Promise<void> {
     await this.ctx.storage.put(TOKENS, await seal(config.keyring, JSON.stringify(tokens), tenant, "tokens"));
+  }
+
+  private regionOf(config: Config, record: TenantRecord): Region | undefined {
+    return record.credentials ? config.regions.find((r) => r.id === record.credentials!.region) : undefined;
+  }
+
+  private async clientOf(config: Config, tenant: string, record: TenantRecord): Promise<ClientCredentials> {
+    const credentials = record.credentials!;
+    return { clientId: credentials.clientId, clientSecret: await open(config.keyring, credentials.secret, tenant, "client-secret") };
   }
 
   /** Turns thrown ApiErrors (storage, configuration) into results that cross RPC intact. */
@@ -95,6 +144,49 @@ export class TenantVault extends DurableObject<Env> {
     }
   }
 
+  // ------------------------------------------------------------------ events
+
+  /**
+   * Records an event in the audit trail and, when `EVENTS_URL` is set, hands it to the queue in
+   * the same step. If the queue refuses, the event waits in the outbox and the alarm retries.
+   */
+  private async emit(config: Config, tenant: string, type: EventType, actor: string | undefined, data: Record<string, unknown>): Promise<void> {
+    const event = audit.newEvent(tenant, type, actor, data);
+    await audit.record(this.ctx.storage, event, config.events !== undefined);
+    if (config.events) await this.flushOutbox();
+  }
+
+  /** Sends what waits in the outbox; answers whether it is empty now. */
+  private async flushOutbox(): Promise<boolean> {
+    const pending = await audit.outbox(this.ctx.storage);
+    if (pending.length === 0) return true;
+    try {
+      await this.env.EVENTS_QUEUE!.sendBatch(pending.map((body) => ({ body, contentType: "json" as const })));
+    } catch {
+      console.error(`events queue refused ${pending.length} event(s); retrying from the alarm`);
+      await this.scheduleJob("outbox", (jobs) => Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (jobs.outboxFailures ?? 0)), "outboxFailures");
+      return false;
+    }
+    await audit.delivered(this.ctx.storage, pending);
+    return true;
+  }
+
+  /** The tenant's audit trail, newest first. */
+  async events(limit: number, cursor?: number): Promise<Result<EventsPage>> {
+    return this.guarded(async () => ok(await audit.page(this.ctx.storage, limit, cursor)));
+  }
+
+  /** Public fields of a connection for event data: never a secret, token, code or state. */
+  private eventData(record: TenantRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      ...(record.credentials ? { region: record.credentials.region, clientId: record.credentials.clientId } : {}),
+      ...(record.connection ? { status: record.connection.status, scopes: record.connection.scopes } : { status: "not_connected" }),
+      ...extra,
+    };
+  }
+
+  // ------------------------------------------------------------------ credentials
+
   async saveCredentials(tenant: string, input: CredentialsInput, actor: string | undefined): Promise<Result<TenantRecord>> {
     return this.guarded(() =>
       this.exclusive(async () => {
@@ -103,55 +195,79 @@ export class TenantVault extends DurableObject<Env> {
         const existing = record.credentials;
         const sameApp = existing !== null && existing.region === input.region && existing.clientId === input.clientId;
         if (input.clientSecret === undefined && !sameApp) {
-          return fail("invalid_request", { clientSecret: "Enter the client secret." });
+          return fail("invalid_request", { fields: { clientSecret: "Enter the client secret." } });
         }
-        const secret = input.clientSecret !== undefined ? await seal(config.keyring, input.clientSecret, tenant, "client-secret") : existing!.secret;
+        const newSecret = input.clientSecret !== undefined;
+        // The tokens of another client app or region are useless now: revoke them with the old app's credentials.
+        const abandoned = !sameApp && record.connection ? await this.abandonTokens(config, tenant, record) : undefined;
+        // NinjaOne refused the old secret but the grant may well be alive: a new secret resumes it.
+        const resumed = sameApp && newSecret && record.connection?.status === "credentials_rejected";
         const next: TenantRecord = {
           credentials: {
             region: input.region,
             clientId: input.clientId,
-            secret,
-            secretLast4: input.clientSecret !== undefined ? input.clientSecret.slice(-4) : existing!.secretLast4,
+            secret: newSecret ? await seal(config.keyring, input.clientSecret!, tenant, "client-secret") : existing!.secret,
+            secretLast4: newSecret ? secretLast4(input.clientSecret!) : existing!.secretLast4,
             updatedAt: new Date().toISOString(),
             ...(actor ? { updatedBy: actor } : {}),
           },
-          // Another client app or region cannot use the tokens of the old one.
-          connection: sameApp ? record.connection : null,
+          connection: !sameApp ? null : resumed ? { ...record.connection!, status: "connected" } : record.connection,
         };
         await this.persist(tenant, next);
-        if (!sameApp) await this.ctx.storage.delete(TOKENS);
+        if (abandoned) {
+          await this.ctx.storage.delete(TOKENS);
+          abandoned();
+        }
+        if (resumed) this.cooldownUntil = 0;
+        await this.emit(config, tenant, "credentials.saved", actor, this.eventData(next, { secretChanged: newSecret }));
+        if (abandoned) {
+          await this.emit(config, tenant, "connection.disconnected", actor, { ...this.eventData(record), status: "not_connected", reason: "credentials_changed" });
+        }
+        if (resumed) await this.emit(config, tenant, "connection.connected", actor, this.eventData(next, { resumed: true }));
         return ok(next);
       }),
     );
   }
 
-  /** Forgets the connection and the credentials; revokes the refresh token on a best-effort basis. */
-  async forget(tenant: string): Promise<Result<TenantRecord>> {
+  /**
+   * Prepares to drop the stored tokens: reads them and the credentials they belong to now, and
+   * answers a function that revokes the refresh token in the background (best effort, as
+   * NinjaOne's revoke endpoint is unconfirmed). Nothing is revoked unless the caller goes ahead.
+   */
+  private async abandonTokens(config: Config, tenant: string, record: TenantRecord): Promise<(() => void) | undefined> {
+    const region = this.regionOf(config, record);
+    const tokens = await this.readTokens(config, tenant).catch(() => undefined);
+    const client = await this.clientOf(config, tenant, record).catch(() => undefined);
+    if (!region || !tokens || !client) return () => undefined;
+    return () => this.ctx.waitUntil(revokeRefreshToken(region.baseUrl, client, tokens.refreshToken));
+  }
+
+  /** Forgets the connection and the credentials (the audit trail stays); revokes the refresh token. */
+  async forget(tenant: string, actor?: string): Promise<Result<TenantRecord>> {
     return this.guarded(() =>
       this.exclusive(async () => {
         const config = await this.config();
         const record = await this.load();
-        const credentials = record.credentials;
-        const tokens = await this.readTokens(config, tenant).catch(() => undefined);
+        const revoke = record.connection ? await this.abandonTokens(config, tenant, record) : undefined;
         await this.persist(tenant, EMPTY_RECORD);
-        await this.ctx.storage.deleteAll();
-        this.record = EMPTY_RECORD;
-        const region = credentials && config.regions.find((r) => r.id === credentials.region);
-        if (credentials && tokens && region) {
-          const clientSecret = await open(config.keyring, credentials.secret, tenant, "client-secret").catch(() => undefined);
-          if (clientSecret) {
-            this.ctx.waitUntil(revokeRefreshToken(region.baseUrl, { clientId: credentials.clientId, clientSecret }, tokens.refreshToken));
-          }
+        await this.ctx.storage.delete([TOKENS, JOBS]);
+        await this.ctx.storage.deleteAlarm();
+        this.cooldownUntil = 0;
+        revoke?.();
+        if (record.credentials || record.connection) {
+          await this.emit(config, tenant, "connection.disconnected", actor, { ...this.eventData(record), status: "not_connected", credentialsRemoved: true });
         }
         return ok(EMPTY_RECORD);
       }),
     );
   }
 
+  // ------------------------------------------------------------------ connecting
+
   /**
-   * Finishes an OAuth flow: consumes its state (once, strongly), exchanges the
-   * code at the region recorded in the flow, and stores the tokens. A failed
-   * exchange changes nothing.
+   * Finishes an OAuth flow: consumes its state (once, strongly), exchanges the code at the region
+   * recorded in the flow, stores the tokens, checks them against the API, and arms the keep-alive.
+   * A failed exchange changes nothing.
    */
   async completeConnection(
     tenant: string,
@@ -172,26 +288,40 @@ export class TenantVault extends DurableObject<Env> {
         const region = config.regions.find((r) => r.id === flow.region);
         if (!region) return fail("misconfigured");
 
-        const clientSecret = await open(config.keyring, credentials.secret, tenant, "client-secret");
+        const client = await this.clientOf(config, tenant, record);
         const codeVerifier = await open(config.keyring, flow.verifier, tenant, "pkce-verifier");
         let tokens: TokenSet;
         try {
-          tokens = await exchangeCode(region.baseUrl, { clientId: credentials.clientId, clientSecret }, { code, redirectUri: flow.redirectUri, codeVerifier });
+          tokens = await exchangeCode(region.baseUrl, client, { code, redirectUri: flow.redirectUri, codeVerifier });
         } catch (error) {
           if (error instanceof TokenEndpointError) return fail(error.kind === "unreachable" ? "ninjaone_unreachable" : "token_exchange_failed");
           throw error;
         }
+        // A reconnect replaces a grant that may still be alive: revoke it, as disconnect does.
+        const replaced = await this.abandonTokens(config, tenant, record);
+        await this.ctx.storage.put(TENANT, tenant);
+        await this.writeTokens(config, tenant, tokens);
+        this.cooldownUntil = 0;
+        replaced?.();
+
+        const check = await this.probe(config, tenant, region);
+        // A token NinjaOne refuses even after a refresh is no connection: say so at once.
+        const dead = check.failure?.kind === "grant_dead";
         const next: TenantRecord = {
           credentials,
           connection: {
-            status: "connected",
+            status: dead ? "reconnect_required" : "connected",
             connectedAt: new Date().toISOString(),
-            expiresAt: new Date(tokens.expiresAt).toISOString(),
-            scopes: tokens.scopes,
+            scopes: check.tokens?.scopes ?? tokens.scopes,
+            lastCheck: check.lastCheck,
           },
         };
         await this.persist(tenant, next);
-        await this.writeTokens(config, tenant, tokens);
+        await this.clearJob("keepAliveRetry", "keepAliveFailures");
+        await this.armAlarm(config, tenant);
+        await this.emit(config, tenant, "connection.connected", undefined, this.eventData(next));
+        if (dead) await this.emit(config, tenant, "connection.reconnect_required", undefined, this.eventData(next, { error: "unauthorized" }));
+        else if (!check.lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", undefined, this.eventData(next, { error: check.lastCheck.error }));
         return ok(next);
       }),
     );
@@ -224,58 +354,286 @@ export class TenantVault extends DurableObject<Env> {
     );
   }
 
-  /** A valid access token, refreshed first when it expires within five minutes. */
-  async accessToken(tenant: string): Promise<Result<AccessTokenGrant>> {
+  // ------------------------------------------------------------------ tokens
+
+  /**
+   * A valid access token, refreshed first when it is about to expire — or, with
+   * `rejectedAccessToken`, when that token (which NinjaOne answered 401 to) is still the current
+   * one. A caller that names a token someone else already replaced gets the new one, no refresh.
+   */
+  async accessToken(tenant: string, options: { rejectedAccessToken?: string } = {}): Promise<Result<AccessTokenGrant>> {
     return this.guarded(async () => {
       const config = await this.config();
-      const fresh = await this.currentGrant(config, tenant);
-      if (fresh) return fresh;
-      // Everyone who finds the token stale queues here; the first refreshes,
-      // the rest find the fresh token when their turn comes.
-      return this.exclusive(async () => (await this.currentGrant(config, tenant)) ?? this.refresh(config, tenant));
+      const usable = await this.usableGrant(config, tenant, options.rejectedAccessToken);
+      if (usable) return usable;
+      // Everyone who needs a refresh queues here; the first refreshes, the rest find the new
+      // token (or the cooldown after a failure) when their turn comes.
+      return this.exclusive(async () => (await this.usableGrant(config, tenant, options.rejectedAccessToken)) ?? this.refreshGrant(config, tenant));
     });
   }
 
-  private async currentGrant(config: Config, tenant: string): Promise<Result<AccessTokenGrant> | undefined> {
+  /** The current grant when no refresh is needed; a failure for every state but `connected`; undefined: refresh. */
+  private async usableGrant(config: Config, tenant: string, rejected: string | undefined): Promise<Result<AccessTokenGrant> | undefined> {
     const record = await this.load();
     if (!record.credentials || !record.connection) return fail("not_connected");
-    if (record.connection.status === "reconnect_required") return fail("reconnect_required");
-    const region = config.regions.find((r) => r.id === record.credentials!.region);
+    if (record.connection.status !== "connected") return fail(record.connection.status);
+    const region = this.regionOf(config, record);
     if (!region) return fail("misconfigured");
     const tokens = await this.readTokens(config, tenant);
     if (!tokens) return fail("not_connected");
-    if (tokens.expiresAt - Date.now() <= REFRESH_MARGIN_MS) return undefined;
+    if (tokens.accessToken === rejected || isStale(tokens, Date.now())) return undefined;
     return ok({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, region: region.id, apiBaseUrl: region.baseUrl });
   }
 
-  private async refresh(config: Config, tenant: string): Promise<Result<AccessTokenGrant>> {
+  /** Call inside `exclusive`. */
+  private async refreshGrant(config: Config, tenant: string): Promise<Result<AccessTokenGrant>> {
+    const outcome = await this.refresh(config, tenant);
+    if ("kind" in outcome) return this.applyRefreshFailure(config, tenant, outcome);
+    const region = this.regionOf(config, this.record!)!;
+    return ok({ accessToken: outcome.accessToken, expiresAt: outcome.expiresAt, region: region.id, apiBaseUrl: region.baseUrl });
+  }
+
+  /**
+   * Uses the refresh token (call inside `exclusive`). Writes only the sealed tokens — plus the
+   * KV record if the granted scopes changed, since `/status` shows them.
+   */
+  private async refresh(config: Config, tenant: string): Promise<TokenSet | RefreshFailure> {
+    const now = Date.now();
+    if (now < this.cooldownUntil) return { kind: "transient", retryAfterSeconds: Math.ceil((this.cooldownUntil - now) / 1000) };
     const record = await this.load();
-    const credentials = record.credentials!;
-    const region = config.regions.find((r) => r.id === credentials.region)!;
-    const previous = (await this.readTokens(config, tenant))!;
-    const clientSecret = await open(config.keyring, credentials.secret, tenant, "client-secret");
+    const region = this.regionOf(config, record);
+    const previous = await this.readTokens(config, tenant);
+    if (!region || !previous) return { kind: "not_connected" };
     let tokens: TokenSet;
     try {
-      tokens = await refreshTokens(region.baseUrl, { clientId: credentials.clientId, clientSecret }, previous);
+      tokens = await refreshTokens(region.baseUrl, await this.clientOf(config, tenant, record), previous);
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error;
-      if (!error.requiresReconnect) return fail("ninjaone_unreachable");
-      await this.persist(tenant, { credentials, connection: { ...record.connection!, status: "reconnect_required" } });
-      await this.ctx.storage.delete(TOKENS);
-      return fail("reconnect_required");
+      // NinjaOne rotated the refresh token even if the rest of its answer was unusable.
+      const rotated = error.details.rotatedRefreshToken;
+      if (rotated) await this.writeTokens(config, tenant, { ...previous, refreshToken: rotated, refreshTokenReceivedAt: Date.now() });
+      if (error.grantIsDead) return { kind: "grant_dead", error: error.error as "invalid_grant" | "invalid_token" };
+      if (error.clientRejected) return { kind: "client_rejected" };
+      const retryAfterSeconds = Math.max(COOLDOWN_MS / 1000, error.details.retryAfterSeconds ?? 0);
+      this.cooldownUntil = Date.now() + retryAfterSeconds * 1000;
+      return { kind: "transient", retryAfterSeconds };
     }
     // The old refresh token is dead now: keep the new one before anything else can fail.
     await this.writeTokens(config, tenant, tokens);
-    const connection = { ...record.connection!, expiresAt: new Date(tokens.expiresAt).toISOString(), scopes: tokens.scopes };
-    try {
-      await this.persist(tenant, { credentials, connection });
-    } catch {
-      // Only the status summary is stale; the tokens are safe. Keep our copy current.
-      this.record = { credentials, connection };
-      await this.ctx.storage.put(RECORD, this.record);
+    if (record.connection && tokens.scopes.join(" ") !== record.connection.scopes.join(" ")) {
+      const next = { ...record, connection: { ...record.connection, scopes: tokens.scopes } };
+      await this.persist(tenant, next).catch(async () => {
+        // Only the status summary is stale; the tokens are safe. Keep our copy current.
+        this.record = next;
+        await this.ctx.storage.put(RECORD, next);
+      });
     }
-    return ok({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, region: region.id, apiBaseUrl: region.baseUrl });
+    return tokens;
   }
+
+  /** What a failed refresh makes of the connection, and the answer for the caller. */
+  private async applyRefreshFailure(config: Config, tenant: string, failure: RefreshFailure, actor?: string, lastCheck?: LastCheck): Promise<Result<never>> {
+    switch (failure.kind) {
+      case "transient":
+        return fail("ninjaone_unreachable", { retryAfterSeconds: failure.retryAfterSeconds });
+      case "not_connected":
+        return fail("not_connected");
+      case "grant_dead":
+        await this.setConnectionStatus(config, tenant, "reconnect_required", actor, { error: failure.error }, lastCheck);
+        // The refresh token is dead at NinjaOne; a reconnect brings new ones.
+        await this.ctx.storage.delete(TOKENS);
+        return fail("reconnect_required");
+      case "client_rejected":
+        // The grant may be alive: keep the tokens, so the current secret resumes it without a consent.
+        await this.setConnectionStatus(config, tenant, "credentials_rejected", actor, { error: "invalid_client" }, lastCheck);
+        return fail("credentials_rejected");
+    }
+  }
+
+  private async setConnectionStatus(
+    config: Config,
+    tenant: string,
+    status: "reconnect_required" | "credentials_rejected",
+    actor: string | undefined,
+    data: Record<string, unknown>,
+    lastCheck?: LastCheck,
+  ): Promise<void> {
+    const record = await this.load();
+    if (!record.connection) return;
+    const next: TenantRecord = { ...record, connection: { ...record.connection, status, ...(lastCheck ? { lastCheck } : {}) } };
+    await this.persist(tenant, next);
+    await this.emit(config, tenant, `connection.${status}`, actor, this.eventData(next, data));
+  }
+
+  /**
+   * NinjaOne answered 401 to `accessToken` although it was just refreshed (the proxy's retry):
+   * the grant is unusable, so the connection becomes `reconnect_required`. Ignored when the
+   * token is no longer the current one (someone refreshed meanwhile).
+   */
+  async reportRejectedAfterRefresh(tenant: string, accessToken: string): Promise<Result<TenantRecord>> {
+    return this.guarded(() =>
+      this.exclusive(async () => {
+        const config = await this.config();
+        const record = await this.load();
+        if (record.connection?.status !== "connected") return ok(record);
+        const tokens = await this.readTokens(config, tenant);
+        if (tokens?.accessToken !== accessToken) return ok(record);
+        await this.applyRefreshFailure(config, tenant, { kind: "grant_dead", error: "unauthorized" });
+        return ok(this.record!);
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------ checking
+
+  /**
+   * `POST /check`: calls the API with the tenant's token (refreshing once on a 401), records the
+   * result as `lastCheck`, and answers the new status. A 401 after a successful refresh means the
+   * grant is unusable: the connection becomes `reconnect_required`.
+   */
+  async check(tenant: string, actor?: string): Promise<Result<TenantRecord>> {
+    return this.guarded(() =>
+      this.exclusive(async () => {
+        const config = await this.config();
+        const record = await this.load();
+        if (!record.credentials || !record.connection) return fail("not_connected");
+        if (record.connection.status !== "connected") return fail(record.connection.status);
+        const region = this.regionOf(config, record);
+        if (!region) return fail("misconfigured");
+
+        const { lastCheck, failure } = await this.probe(config, tenant, region);
+        if (failure && failure.kind !== "transient") {
+          // The connection's state changed; the check result is recorded with it, in one write.
+          await this.applyRefreshFailure(config, tenant, failure, actor, lastCheck);
+          return ok(this.record!);
+        }
+        const next: TenantRecord = { ...record, connection: { ...record.connection, lastCheck } };
+        await this.persist(tenant, next);
+        if (!lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", actor, this.eventData(next, { error: lastCheck.error }));
+        return ok(next);
+      }),
+    );
+  }
+
+  /**
+   * Calls `GET /v2/organizations?pageSize=1` with the current token (call inside `exclusive`,
+   * with the tokens stored). On a 401 it refreshes once and retries once. Writes nothing but
+   * what a refresh writes; the caller records the result.
+   */
+  private async probe(
+    config: Config,
+    tenant: string,
+    region: Region,
+  ): Promise<{ lastCheck: LastCheck; tokens?: TokenSet; failure?: RefreshFailure }> {
+    const result = (outcome: ProbeOutcome, extra: { tokens?: TokenSet; failure?: RefreshFailure } = {}) => ({
+      lastCheck: { at: new Date().toISOString(), ok: outcome === "ok", ...(outcome === "ok" ? {} : { error: outcome as CheckError }) },
+      ...extra,
+    });
+    let tokens = (await this.readTokens(config, tenant))!;
+    if (isStale(tokens, Date.now())) {
+      const refreshed = await this.refresh(config, tenant);
+      if ("kind" in refreshed) return result(refreshed.kind === "transient" ? "ninjaone_unreachable" : "unauthorized", { failure: refreshed });
+      tokens = refreshed;
+    }
+    let outcome = await probeApi(region.baseUrl, tokens.accessToken);
+    if (outcome === "unauthorized") {
+      const refreshed = await this.refresh(config, tenant);
+      if ("kind" in refreshed) return result(refreshed.kind === "transient" ? "ninjaone_unreachable" : "unauthorized", { failure: refreshed });
+      tokens = refreshed;
+      outcome = await probeApi(region.baseUrl, tokens.accessToken);
+      // NinjaOne issued a token it does not accept: the grant itself is unusable.
+      if (outcome === "unauthorized") return result(outcome, { tokens, failure: { kind: "grant_dead", error: "unauthorized" } });
+    }
+    return result(outcome, { tokens });
+  }
+
+  // ------------------------------------------------------------------ the alarm
+
+  /**
+   * One alarm per tenant for everything scheduled: the keep-alive refresh (due when the refresh
+   * token has not been used for NINJAONE_KEEPALIVE_HOURS, derived from the stored tokens so a
+   * repeated run finds nothing due), its retries after transient failures, and outbox retries.
+   * Alarms run at least once and may repeat; every job checks that it is still due.
+   */
+  override async alarm(): Promise<void> {
+    await this.exclusive(async () => {
+      // Known once the tenant has connected; outbox retries don't need it.
+      const tenant = await this.ctx.storage.get<string>(TENANT);
+      const config = await this.config();
+      const now = Date.now();
+      const jobs = await this.jobs();
+      if ((jobs.outbox ?? Infinity) <= now && (await this.flushOutbox())) await this.clearJob("outbox", "outboxFailures");
+      if (tenant && ((await this.keepAliveAt(config, tenant, jobs)) ?? Infinity) <= now) await this.keepAlive(config, tenant);
+      await this.armAlarm(config, tenant);
+    });
+  }
+
+  /**
+   * When the keep-alive runs next: the retry after a transient failure if one is pending, else
+   * when the refresh token will have been unused for the keep-alive period. Undefined when not connected.
+   */
+  private async keepAliveAt(config: Config, tenant: string, jobs: Jobs): Promise<number | undefined> {
+    const record = await this.load();
+    if (record.connection?.status !== "connected") return undefined;
+    if (jobs.keepAliveRetry !== undefined) return jobs.keepAliveRetry;
+    const tokens = await this.readTokens(config, tenant);
+    if (!tokens) return undefined;
+    return (tokens.refreshTokenReceivedAt ?? tokens.issuedAt ?? 0) + config.keepAliveMs;
+  }
+
+  private async keepAlive(config: Config, tenant: string): Promise<void> {
+    const outcome = await this.refresh(config, tenant);
+    if (!("kind" in outcome)) {
+      await this.clearJob("keepAliveRetry", "keepAliveFailures");
+      return;
+    }
+    if (outcome.kind === "transient") {
+      // Never deletes anything: retry later, waiting longer each time (and at least Retry-After).
+      await this.scheduleJob(
+        "keepAliveRetry",
+        (jobs) => Math.max(outcome.retryAfterSeconds * 1000, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (jobs.keepAliveFailures ?? 0))),
+        "keepAliveFailures",
+      );
+      return;
+    }
+    await this.clearJob("keepAliveRetry", "keepAliveFailures");
+    await this.applyRefreshFailure(config, tenant, outcome);
+  }
+
+  private async jobs(): Promise<Jobs> {
+    return (await this.ctx.storage.get<Jobs>(JOBS)) ?? {};
+  }
+
+  /** Schedules `job` after a delay computed from the failure count, and counts one more failure. */
+  private async scheduleJob(job: Job, delay: (jobs: Jobs) => number, failures: "keepAliveFailures" | "outboxFailures"): Promise<void> {
+    const jobs = await this.jobs();
+    const next: Jobs = { ...jobs, [job]: Date.now() + delay(jobs), [failures]: (jobs[failures] ?? 0) + 1 };
+    await this.ctx.storage.put(JOBS, next);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next[job]!) await this.ctx.storage.setAlarm(next[job]!);
+  }
+
+  private async clearJob(job: Job, failures: "keepAliveFailures" | "outboxFailures"): Promise<void> {
+    const jobs = await this.jobs();
+    if (jobs[job] === undefined && jobs[failures] === undefined) return;
+    const { [job]: _job, [failures]: _failures, ...rest } = jobs;
+    await this.ctx.storage.put(JOBS, rest);
+  }
+
+  /** Sets the alarm to the earliest job, or deletes it when nothing is scheduled. */
+  private async armAlarm(config: Config, tenant: string | undefined): Promise<void> {
+    const jobs = await this.jobs();
+    const keepAlive = tenant ? await this.keepAliveAt(config, tenant, jobs) : undefined;
+    const next = Math.min(jobs.outbox ?? Infinity, keepAlive ?? Infinity);
+    const current = await this.ctx.storage.getAlarm();
+    if (next === Infinity) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+    } else if (current !== next) {
+      await this.ctx.storage.setAlarm(next);
+    }
+  }
+
+  // ------------------------------------------------------------------ single use
 
   /**
    * Single use, strongly: answers true the first time `key` is claimed, false after. KV has no
@@ -302,3 +660,5 @@ export class TenantVault extends DurableObject<Env> {
     if (expired.length > 0) await this.ctx.storage.delete(expired);
   }
 }
+
+export type { ConnectionEvent, ConnectionSummary };

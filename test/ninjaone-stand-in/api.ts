@@ -43,7 +43,7 @@ export function apiRoutes(state: StandInState) {
       method: request.method,
       path: url.pathname,
       search: url.search,
-      headers: Object.fromEntries(request.headers),
+      headers: headersObject(request.headers),
       authorization: token ? "valid_bearer" : bearer ? "invalid_bearer" : request.headers.has("Authorization") ? "other" : "none",
       ...(body !== undefined ? { body } : {}),
     };
@@ -216,4 +216,11 @@ function isHttpUrl(value: string): boolean {
 
 function isValidHeader(header: unknown): boolean {
   return isPlainObject(header) && typeof header.name === "string" && HEADER_NAME.test(header.name) && typeof header.value === "string" && !/[\r\n\0]/.test(header.value);
+}
+
+/** Headers as a plain object (forEach: not every lib this file is type-checked with makes Headers iterable). */
+function headersObject(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => (out[name] = value));
+  return out;
 }

@@ -22,6 +22,7 @@ const DONE: Record<string, string> = {
   "client-options": "Client app options updated.",
   "emit-activity": "Activity emitted.",
   redeliver: "Activity delivered again.",
+  "add-client": "Client app registered.",
 };
 
 interface Pending {
@@ -134,6 +135,21 @@ export function controlRoutes(standIn: StandIn, state: StandInState, pending: Pe
       activityOrder: input.string("activityOrder") as StandInSettings["activityOrder"] | undefined,
     };
     return { settings: standIn.configure(changes) };
+  });
+
+  // What an admin creating another client app in NinjaOne does (tests that need many apps).
+  hook("add-client", (input) => {
+    input.only(["clientId", "clientSecret", "redirectUris", "scopes", "name"]);
+    const clientId = input.requiredString("clientId");
+    const clientSecret = input.requiredString("clientSecret");
+    const list = (name: string) => {
+      const value = input.raw(name);
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new BadInput(`${name} must be an array of strings (JSON)`);
+      return value as string[];
+    };
+    const name = input.string("name");
+    standIn.addClient({ clientId, clientSecret, redirectUris: list("redirectUris"), scopes: list("scopes"), ...(name ? { name } : {}) });
+    return { clientId };
   });
 
   hook("revoke-grants", (input) => {

@@ -659,6 +659,20 @@ describe("revoking a client's grants (the app removed in NinjaOne)", () => {
     expect((await orgs(standIn, (await connect(standIn)).access_token)).status).toBe(200);
   });
 
+  it("POST /__stand-in/add-client registers a client app that can then be authorized; bad input is a 400", async () => {
+    const { standIn } = setup();
+    const added = { clientId: "added-app", clientSecret: "added-app-secret-value", redirectUris: ["https://worker.test/cb"], scopes: ["monitoring", "offline_access"] };
+    expect((await standIn.fetch(new Request("https://ninjaone.test/ws/oauth/authorize?client_id=added-app"))).status).toBe(404);
+    expect((await hook(standIn, "add-client", { ...added, scopes: "monitoring" })).status).toBe(400);
+    expect((await hook(standIn, "add-client", { ...added, scopes: ["monitoring", "root"] })).status).toBe(400);
+    expect((await hook(standIn, "add-client", { clientId: "x" })).status).toBe(400);
+    expect((await standIn.fetch(new Request("https://ninjaone.test/ws/oauth/authorize?client_id=added-app"))).status).toBe(404);
+    const res = await hook(standIn, "add-client", added);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, clientId: "added-app" });
+    expect((await standIn.fetch(new Request("https://ninjaone.test/ws/oauth/authorize?client_id=added-app"))).status).not.toBe(404);
+  });
+
   it("POST /__stand-in/revoke-grants does the same; an unknown or missing client id is a 400", async () => {
     const { standIn } = setup();
     const grant = await connect(standIn);

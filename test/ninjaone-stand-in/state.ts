@@ -71,7 +71,8 @@ export class StandInState {
   private lastActivityId = 0;
 
   constructor(options: StandInOptions) {
-    this.now = options.now ?? Date.now;
+    // Looked up at call time, so a test's fake clock applies.
+    this.now = options.now ?? (() => Date.now());
     this.codeTtlSeconds = options.codeTtlSeconds === undefined ? 600 : seconds(options.codeTtlSeconds, "codeTtlSeconds");
     this.omitScopeOnRefresh = options.omitScopeOnRefresh ?? true;
     this.configure({

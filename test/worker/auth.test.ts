@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, mintToken, nowSeconds } from "./helpers";
 
 /** A JWT with arbitrary header and payload, signed (or not) by hand, for what `sign` refuses to make. */
@@ -46,10 +46,54 @@ describe("tenant tokens", () => {
   });
 
   it("accepts a token only on routes of its own audience", async () => {
-    await expectUnauthorized(await call("/status", { token: await mintToken({ aud: "ninjaone-api" }) }));
+    // /status serves the widget and the backend alike; /credentials only the widget, /token only the backend.
+    expect((await call("/status", { token: await mintToken({ aud: "ninjaone-api" }) })).status).toBe(200);
     await expectUnauthorized(await call("/status", { token: await mintToken({ aud: "something-else" }) }));
     await expectUnauthorized(await call("/status", { token: await mintToken({ aud: ["ninjaone-settings", "ninjaone-api"] }) }));
     await expectUnauthorized(await call("/token", { method: "POST", token: await mintToken({ aud: "ninjaone-settings" }) }));
+    await expectUnauthorized(
+      await call("/credentials", { method: "PUT", token: await mintToken({ aud: "ninjaone-api" }), headers: { "Content-Type": "application/json" }, body: "{}" }),
+    );
+  });
+
+  it("honours nbf with the same 60 s of skew, and refuses an nbf that is not a number", async () => {
+    const now = nowSeconds();
+    expect((await call("/status", { token: await mintToken({ extra: { nbf: now + 30 } }) })).status).toBe(200);
+    const early = await call("/status", { token: await mintToken({ extra: { nbf: now + 120 } }) });
+    await expectUnauthorized(early);
+    expect(early.headers.get("WWW-Authenticate")).toBe('Bearer error="invalid_token", error_description="not_yet_valid"');
+    await expectUnauthorized(await call("/status", { token: await mintToken({ extra: { nbf: String(now) } }) }));
+  });
+
+  it("refuses a token whose exp is not after its iat", async () => {
+    const now = nowSeconds();
+    await expectUnauthorized(await call("/status", { token: await mintToken({ iat: now, exp: now }) }));
+    await expectUnauthorized(await call("/status", { token: await mintToken({ iat: now, exp: now - 10 }) }));
+  });
+
+  it("says why in WWW-Authenticate (RFC 6750) and in the log, never with the token", async () => {
+    const now = nowSeconds();
+    const log = vi.spyOn(console, "warn");
+    const cases: Array<[string | null, string]> = [
+      [await mintToken({ iat: now - 600, exp: now - 120 }), "expired"],
+      [await mintToken({ iat: now + 300, exp: now + 600 }), "not_yet_valid"],
+      [await mintToken({ aud: "ninjaone-elsewhere" }), "wrong_audience"],
+      [await mintToken({ iat: now, exp: now + 3601 }), "lifetime_over_one_hour"],
+      [await mintToken({ secret: "another-secret-of-at-least-thirty-two-bytes!" }), "bad_signature"],
+      ["not-a-jwt", "malformed"],
+      [null, "malformed"],
+      [await handMade({ alg: "HS256", typ: "JWT" }, { tenant: "acme", aud: "ninjaone-settings", iat: now }, "SHA-256"), "malformed"],
+    ];
+    for (const [token, reason] of cases) {
+      log.mockClear();
+      const response = await call("/status", token === null ? { token: null } : { headers: { Authorization: `Bearer ${token}` } });
+      expect(response.status, reason).toBe(401);
+      expect(response.headers.get("WWW-Authenticate"), reason).toBe(`Bearer error="invalid_token", error_description="${reason}"`);
+      const lines = log.mock.calls.map((args) => args.join(" "));
+      expect(lines, reason).toContain(`tenant token refused: ${reason}`);
+      if (token) for (const line of lines) expect(line).not.toContain(token.split(".")[1] ?? token);
+    }
+    log.mockRestore();
   });
 
   it("rejects expired tokens, allowing 60 s of clock skew", async () => {
@@ -91,17 +135,21 @@ describe("tenant tokens", () => {
 });
 
 describe("every token-protected route", () => {
-  const routes: Array<[string, string, "ninjaone-settings" | "ninjaone-api"]> = [
-    ["GET", "/status", "ninjaone-settings"],
-    ["PUT", "/credentials", "ninjaone-settings"],
-    ["POST", "/disconnect", "ninjaone-settings"],
-    ["POST", "/token", "ninjaone-api"],
-    ["POST", "/reseal", "ninjaone-api"],
+  type Aud = "ninjaone-settings" | "ninjaone-api";
+  const routes: Array<[string, string, Aud[]]> = [
+    ["GET", "/status", ["ninjaone-settings", "ninjaone-api"]],
+    ["POST", "/check", ["ninjaone-settings", "ninjaone-api"]],
+    ["PUT", "/credentials", ["ninjaone-settings"]],
+    ["POST", "/disconnect", ["ninjaone-settings"]],
+    ["POST", "/token", ["ninjaone-api"]],
+    ["POST", "/reseal", ["ninjaone-api"]],
+    ["GET", "/events", ["ninjaone-api"]],
   ];
-  for (const [method, path, aud] of routes) {
+  for (const [method, path, audiences] of routes) {
     it(`${method} ${path} refuses a missing, forged, expired, over-long or wrong-audience token`, async () => {
       const now = nowSeconds();
-      const otherAud = aud === "ninjaone-api" ? "ninjaone-settings" : "ninjaone-api";
+      const aud = audiences[0]!;
+      const otherAud = audiences.length === 2 ? "ninjaone-elsewhere" : aud === "ninjaone-api" ? "ninjaone-settings" : "ninjaone-api";
       const bad = [
         null,
         await mintToken({ aud, secret: "a-different-secret-of-at-least-32-bytes!" }),
@@ -114,6 +162,7 @@ describe("every token-protected route", () => {
         const response = await call(path, { method, token, headers: { "Content-Type": "application/json" }, body: method === "GET" ? undefined : "{}" });
         expect(response.status, `${method} ${path}`).toBe(401);
         expect(((await response.json()) as { error: string }).error).toBe("unauthorized");
+        expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer error="invalid_token", error_description="[a-z_]+"$/);
       }
     });
   }

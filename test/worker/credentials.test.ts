@@ -127,15 +127,21 @@ describe("PUT /credentials", () => {
     expect(await kvSnapshot()).toEqual(before);
   });
 
-  it("changing the region or client id ends the connection", async () => {
-    await putCredentials(CREDS, { tenant: "switcher" });
-    // A connection summary as the callback would leave it.
-    const record = JSON.parse((await env.NINJAONE_KV.get("v1:tenant:switcher"))!);
-    expect(record.credentials.clientId).toBe("client-id-acme");
-    const response = await putCredentials({ region: "us", clientId: "new-client", clientSecret: "another-secret-1234" }, { tenant: "switcher" });
-    const body = (await response.json()) as any;
-    expect(body.credentials).toMatchObject({ region: "us", clientId: "new-client", secretLast4: "1234" });
-    expect(body.connection).toEqual({ status: "not_connected" });
+  // (Saving another client app while connected ends the connection: token.test.ts connects for real and checks it.)
+
+  it("shows the last four characters only of a secret of at least 12, and nothing of a shorter one", async () => {
+    const saved = async (clientSecret: string) => {
+      const response = await putCredentials({ region: "eu", clientId: "short-secrets", clientSecret }, { tenant: "short" });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as any).credentials.secretLast4;
+    };
+    expect(await saved("abcd")).toBe("");
+    expect(await saved("abc")).toBe("");
+    expect(await saved("12345678901")).toBe("");
+    expect(await saved("123456789012")).toBe("9012");
+    expect(await saved("a-long-secret-value-XYZW")).toBe("XYZW");
+    const stored = await env.NINJAONE_KV.get("v1:tenant:short");
+    expect(stored).toContain('"secretLast4":"XYZW"');
   });
 });
 

@@ -6,6 +6,8 @@ declare global {
       TENANT_TOKEN_SECRET: string;
       ENCRYPTION_KEYS: string;
       ENCRYPTION_KEY_ID: string;
+      EVENTS_URL: string;
+      EVENTS_SIGNING_SECRET: string;
     }
     /** Types `exports.default` (from cloudflare:workers) as the worker under test. */
     interface GlobalProps {

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vites
 import type { StandIn } from "../ninjaone-stand-in/stand-in";
 import { consent } from "../ninjaone-stand-in/stand-in";
 import { call, putCredentials } from "./helpers";
-import { apiToken, callback, flowCookie, postConnect, saveStandInCredentials, useStandIns } from "./oauth-helpers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { apiToken, callback, connectTenant, flowCookie, postConnect, saveStandInCredentials, storedTokens, useStandIns } from "./oauth-helpers";
 
 /**
  * KV operations per request, counted through the real binding (the spies call
@@ -28,7 +29,10 @@ beforeEach(() => {
     } as never);
   }
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 afterAll(() => console.log(`kv-ops: ${JSON.stringify(measured)}`));
 
 /** Counts the KV operations of one request. */
@@ -68,11 +72,45 @@ describe("KV operations per request", () => {
   });
 
   it("POST /token with a fresh token: at most one read and no call to NinjaOne", async () => {
+    await connectTenant(local, "ops-token");
     const before = local.stats().tokenRequests;
-    const used = await measure("token", () => apiToken("ops-callback"));
+    let response: Response | undefined;
+    const used = await measure("token", async () => (response = await apiToken("ops-token")));
+    expect(response!.status).toBe(200);
     expect(used.reads).toBeLessThanOrEqual(1);
     expect(used.writes + used.deletes).toBe(0);
     expect(local.stats().tokenRequests).toBe(before);
     measured.token!.ninjaoneCalls = local.stats().tokenRequests - before;
+  });
+
+  it("a routine refresh writes nothing to KV (through /token or the keep-alive alarm)", async () => {
+    await connectTenant(local, "ops-refresh");
+    const tokens = (await storedTokens("ops-refresh"))!;
+    vi.useFakeTimers({ toFake: ["Date"], now: tokens.expiresAt - 60_000 });
+    let response: Response | undefined;
+    const used = await measure("refresh", async () => (response = await apiToken("ops-refresh")));
+    expect(response!.status).toBe(200);
+    expect(local.stats().refreshGrants).toBe(1);
+    expect(used.writes + used.deletes).toBe(0);
+    measured.refresh!.ninjaoneCalls = 1;
+
+    vi.setSystemTime(Date.now() + 25 * 60 * 60 * 1000);
+    const idleDay = await measure("keepAliveDay", () => runDurableObjectAlarm(env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName("ops-refresh"))));
+    expect(local.stats().refreshGrants).toBe(2);
+    expect(idleDay.writes + idleDay.deletes).toBe(0);
+    measured.keepAliveDay!.ninjaoneCalls = 1;
+  });
+
+  it("a change of what /status shows writes once: a check result, reconnect_required", async () => {
+    await connectTenant(local, "ops-change");
+    const check = await measure("check", () => call("/check", { method: "POST", tenant: "ops-change" }));
+    expect(check.writes).toBe(1);
+    local.revokeGrants("acme-app");
+    const tokens = (await storedTokens("ops-change"))!;
+    vi.useFakeTimers({ toFake: ["Date"], now: tokens.expiresAt - 60_000 });
+    let response: Response | undefined;
+    const dead = await measure("reconnectRequired", async () => (response = await apiToken("ops-change")));
+    expect(response!.status).toBe(409);
+    expect(dead.writes).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { tokenEndpointOptions } from "../../worker/oauth/client";
-import { call, putCredentials } from "./helpers";
+import { call, mintToken, putCredentials } from "./helpers";
 import { apiToken, authorize, callback, CLIENT, postConnect, REDIRECT_URI, saveStandInCredentials, storedTokens, useStandIns } from "./oauth-helpers";
 
 afterEach(() => {
@@ -53,13 +53,18 @@ describe("secrets never leak", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: tokens.expiresAt - 60_000 });
     local.failNextTokenRequests("malformed");
     await record(await apiToken(tenant));
+    vi.setSystemTime(Date.now() + 31_000); // past the cooldown after a failure
     const refreshed = await apiToken(tenant);
     expect(refreshed.status).toBe(200);
     secrets.push((await storedTokens(tenant))!.refreshToken, tokens.accessToken);
+    await record(await call("/check", { method: "POST", tenant }));
     // Bad input of every kind.
     await record(await putCredentials({ region: "local", clientId: "x", clientSecret: "y\u0000" + CLIENT.clientSecret }, { tenant }));
     await record(await postConnect({ tenant, returnTo: `https://evil.example/?s=${CLIENT.clientSecret}` }));
     await record(await call("/disconnect", { method: "POST", tenant }));
+    // The audit trail (what events carry to the host) holds none of it either.
+    await record(await call("/events?limit=200", { token: await mintToken({ tenant, aud: "ninjaone-api" }) }));
+    expect(seen.at(-2)).toContain("connection.disconnected");
 
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThan(8);

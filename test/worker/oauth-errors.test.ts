@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { tokenEndpointOptions } from "../../worker/oauth/client";
 import { HOST_ORIGIN, kvSnapshot, mintToken, status } from "./helpers";
-import { authorize, callback, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest } from "./oauth-helpers";
+import { authorize, callback, CLIENT, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest, refuseNextRequestsTo } from "./oauth-helpers";
 
 const stand = useStandInsPerTest();
 
@@ -40,6 +40,12 @@ describe("POST /connect", () => {
     for (const origin of [null, "https://evil.example", "null", "https://host.example.evil.example"]) {
       await expectErrorPage(await postConnect({ origin }), 403, /not allowed/);
     }
+    expect(await flowKeys()).toEqual([]);
+  });
+
+  it("a read-only session cannot start a flow", async () => {
+    await saveStandInCredentials("acme");
+    await expectErrorPage(await postConnect({ token: await mintToken({ extra: { perm: "read" } }) }), 403, /Error code: <code>forbidden<\/code>/);
     expect(await flowKeys()).toEqual([]);
   });
 
@@ -92,6 +98,24 @@ describe("POST /connect", () => {
   });
 });
 
+describe("the small pages", () => {
+  it("say which error code ended the flow, so that a user can report it", async () => {
+    await expectErrorPage(await callback(`${REDIRECT_URI}?state=${"A".repeat(43)}&code=abc`), 400, /<p>Error code: <code>invalid_state<\/code><\/p>/);
+    await expectErrorPage(await postConnect({ origin: "https://evil.example" }), 403, /Error code: <code>forbidden<\/code>/);
+    await expectErrorPage(await postConnect({ token: "nope" }), 401, /Error code: <code>unauthorized<\/code>/);
+    const popup = await postConnect({ tenant: "no-credentials", mode: "popup" });
+    expect(await popup.text()).toContain("Error code: <code>credentials_not_configured</code>");
+  });
+
+  it("a successful popup page names no error code", async () => {
+    await saveStandInCredentials("named");
+    const flow = await authorize(stand.local, "approve", { tenant: "named", mode: "popup" });
+    const page = await (await callback(flow.callbackUrl, flow.cookie)).text();
+    expect(page).toContain("NinjaOne is connected.");
+    expect(page).not.toContain("Error code");
+  });
+});
+
 describe("GET /callback", () => {
   it("answers an unknown state with an invalid_state page and no redirect", async () => {
     const state = "A".repeat(43);
@@ -110,23 +134,25 @@ describe("GET /callback", () => {
 
   it("refuses a callback without the flow cookie or with another flow's cookie — and the real browser can still finish", async () => {
     await saveStandInCredentials("cookieless");
+    const requests = stand.local.stats().tokenRequests; // saving checked the secret at the token endpoint
     const flow = await authorize(stand.local, "approve", { tenant: "cookieless", mode: "redirect" });
     const otherFlow = await authorize(stand.local, "approve", { tenant: "cookieless", mode: "redirect" });
     await expectErrorPage(await callback(flow.callbackUrl), 400, /not valid in this browser/);
     const [name] = flow.cookie.split("=");
     const [, otherValue] = otherFlow.cookie.split("=");
     await expectErrorPage(await callback(flow.callbackUrl, `${name}=${otherValue}`), 400, /not valid in this browser/);
-    expect(stand.local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(requests);
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBeNull();
     expect((await status("cookieless")).body.connection.status).toBe("connected");
   });
 
   it("ends a flow older than ten minutes with state_expired (clock moved, no sleeping)", async () => {
     await saveStandInCredentials("expired");
+    const requests = stand.local.stats().tokenRequests;
     const flow = await authorize(stand.local, "approve", { tenant: "expired", mode: "redirect" });
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10 * 60 * 1000 + 1000 });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("state_expired");
-    expect(stand.local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(requests);
     expect((await status("expired")).body.connection).toEqual({ status: "not_connected" });
   });
 
@@ -146,6 +172,7 @@ describe("GET /callback", () => {
 
   it("maps the authorization errors to fixed codes", async () => {
     await saveStandInCredentials("mapped");
+    const requests = stand.local.stats().tokenRequests;
     const cases: Array<[string, string]> = [
       ["error=unauthorized_client&error_description=Invalid%20redirect_uri", "redirect_uri_mismatch"],
       ["error=invalid_request&error_description=redirect%20uri%20mismatch", "redirect_uri_mismatch"],
@@ -155,7 +182,7 @@ describe("GET /callback", () => {
       ["code=abc&error=access_denied", "ninjaone_error"],
       ["", "ninjaone_error"],
       ["code=abc&code=def", "ninjaone_error"],
-      ["code=abc&unexpected=1", "ninjaone_error"],
+      ["code=abc&error_description=x&error_description=y", "ninjaone_error"],
       ["code=abc&iss=https%3A%2F%2Fevil.example", "ninjaone_error"],
     ];
     for (const [query, expected] of cases) {
@@ -163,7 +190,7 @@ describe("GET /callback", () => {
       const state = new URL(flow.callbackUrl).searchParams.get("state")!;
       expect(redirectError(await callback(`${REDIRECT_URI}?state=${state}${query ? `&${query}` : ""}`, flow.cookie)), query).toBe(expected);
     }
-    expect(stand.local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(requests);
   });
 
   it("accepts an iss that names the flow's region", async () => {
@@ -173,13 +200,16 @@ describe("GET /callback", () => {
   });
 
   it("reports token_exchange_failed when NinjaOne rejects the exchange, and keeps the credentials", async () => {
-    await saveStandInCredentials("rejected", { clientSecret: "a-wrong-secret-value" });
+    await saveStandInCredentials("rejected");
     const before = (await status("rejected")).body.credentials;
     const flow = await authorize(stand.local, "approve", { tenant: "rejected", mode: "redirect" });
+    // The secret is regenerated in NinjaOne while the user is there (saving checked the old one).
+    const app = { ...CLIENT, redirectUris: [REDIRECT_URI], scopes: ["monitoring", "management", "offline_access"] };
+    stand.local.addClient({ ...app, clientSecret: "regenerated-in-ninjaone-0001" });
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("token_exchange_failed");
     expect((await status("rejected")).body).toMatchObject({ credentials: before, connection: { status: "not_connected" } });
 
-    await saveStandInCredentials("rejected");
+    stand.local.addClient(app);
     stand.local.failNextTokenRequests("invalid_json_shape");
     const second = await authorize(stand.local, "approve", { tenant: "rejected", mode: "redirect" });
     expect(redirectError(await callback(second.callbackUrl, second.cookie))).toBe("token_exchange_failed");
@@ -199,7 +229,7 @@ describe("GET /callback", () => {
     expect(redirectError(await callback(malformed.callbackUrl, malformed.cookie))).toBe("token_exchange_failed");
 
     const flow = await authorize(stand.local, "approve", { tenant: "unreachable", mode: "redirect" });
-    vi.mocked(fetch).mockRejectedValueOnce(new TypeError("connection refused"));
+    refuseNextRequestsTo("stand-in.test");
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("ninjaone_unreachable");
     expect((await status("unreachable")).body.connection).toEqual({ status: "not_connected" });
   });
@@ -207,9 +237,12 @@ describe("GET /callback", () => {
   it("refuses a code when the credentials changed while the user was at NinjaOne", async () => {
     await saveStandInCredentials("changed");
     const flow = await authorize(stand.local, "approve", { tenant: "changed", mode: "redirect" });
-    await saveStandInCredentials("changed", { clientId: "another-app", clientSecret: "another-secret-1" });
+    // another client app NinjaOne knows (saving checks that with NinjaOne first)
+    stand.local.addClient({ clientId: "another-app", clientSecret: "another-secret-1", redirectUris: [REDIRECT_URI], scopes: ["monitoring", "offline_access"] });
+    expect((await saveStandInCredentials("changed", { clientId: "another-app", clientSecret: "another-secret-1" })).status).toBe(200);
+    const requests = stand.local.stats().tokenRequests;
     expect(redirectError(await callback(flow.callbackUrl, flow.cookie))).toBe("invalid_state");
-    expect(stand.local.stats().tokenRequests).toBe(0);
+    expect(stand.local.stats().tokenRequests).toBe(requests);
   });
 
   it("a worker restart between connect and callback loses nothing", async () => {

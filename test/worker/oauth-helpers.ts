@@ -15,6 +15,11 @@ export const CLIENT = { clientId: "acme-app", clientSecret: "acme-app-secret-val
  * isolate's fetch — which the worker and its Durable Objects share. Anything
  * else the worker tries to reach fails like a closed network.
  */
+/** What the host's events receiver (EVENTS_URL, at events.test) got. */
+export const eventDeliveries: Array<{ url: string; method: string; headers: Headers; body: string }> = [];
+/** How the receiver answers; a test may make it fail. */
+export const eventReceiver = { answer: (_request: Request): Response | Promise<Response> => new Response(null, { status: 204 }) };
+
 export function useStandIns(): { local: StandIn; other: StandIn } {
   const client = { ...CLIENT, redirectUris: [REDIRECT_URI], scopes: ["monitoring", "management", "offline_access"], name: "Acme PSA" };
   const local = createStandIn({ clients: [client] });
@@ -22,6 +27,11 @@ export function useStandIns(): { local: StandIn; other: StandIn } {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const host = new URL(request.url).host;
+    if (host === "events.test") {
+      // Read here: a body can't be read later from another context (the queue consumer's).
+      eventDeliveries.push({ url: request.url, method: request.method, headers: new Headers(request.headers), body: await request.clone().text() });
+      return eventReceiver.answer(request);
+    }
     const target = host === "stand-in.test" ? local : host === "other-stand-in.test" ? other : undefined;
     if (!target) throw new TypeError(`network connection refused (${host})`);
     // Like a real connection, an aborted request (the worker's timeout) stops waiting.
@@ -31,6 +41,24 @@ export function useStandIns(): { local: StandIn; other: StandIn } {
     });
   });
   return { local, other };
+}
+
+/**
+ * The next `count` requests to `host` fail like a refused connection. Scoped to one host: the
+ * events queue's consumer delivers in the background through the same `fetch`, and must not
+ * take a failure meant for NinjaOne.
+ */
+export function refuseNextRequestsTo(host: string, count = 1): void {
+  const previous = vi.mocked(fetch).getMockImplementation()!;
+  let left = count;
+  vi.mocked(fetch).mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    if (left > 0 && new URL(request.url).host === host) {
+      left -= 1;
+      throw new TypeError(`network connection refused (${host})`);
+    }
+    return previous(request);
+  });
 }
 
 /**

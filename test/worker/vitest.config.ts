@@ -17,6 +17,10 @@ export default defineConfig({
           ENCRYPTION_KEY_ID: "k1",
           ALLOWED_ORIGINS: "https://host.example,https://other-host.example",
           APP_BASE_URL: "https://worker.example",
+          // Events go through the real queue (wrangler.toml) to a receiver the tests play (oauth-helpers.ts).
+          EVENTS_URL: "https://events.test/ninjaone-events",
+          EVENTS_SIGNING_SECRET: randomBytes(32).toString("base64url"),
+          EVENTS_RETRY_DELAY_SECONDS: "1",
           NINJAONE_REGIONS: JSON.stringify({
             us: "https://app.ninjarmm.com",
             eu: "https://eu.ninjarmm.com",
@@ -30,5 +34,6 @@ export default defineConfig({
   test: {
     root: new URL("../..", import.meta.url).pathname,
     include: ["test/worker/**/*.test.ts", "test/ninjaone-stand-in/**/*.test.ts"],
+    setupFiles: ["test/worker/setup.ts"],
   },
 });

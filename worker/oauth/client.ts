@@ -12,6 +12,8 @@ export interface TokenSet {
   refreshToken: string;
   /** ms since epoch */
   expiresAt: number;
+  /** ms since epoch: when NinjaOne issued it (absent in tokens stored by the first release). */
+  issuedAt?: number;
   scopes: string[];
 }
 
@@ -31,14 +33,37 @@ export class TokenEndpointError extends Error {
     readonly kind: "rejected" | "unreachable",
     /** The RFC 6749 `error` code when NinjaOne sent one. Never `error_description`. */
     readonly error?: string,
+    readonly details: {
+      /** Seconds from NinjaOne's `Retry-After`, on a 429 or 503. */
+      retryAfterSeconds?: number;
+      /**
+       * A refresh token from a 2xx answer we could not otherwise use. NinjaOne rotated the old
+       * one when it sent this: it is the only one that still works, so it must be kept.
+       */
+      rotatedRefreshToken?: string;
+    } = {},
   ) {
     super(`token endpoint ${kind}${error ? `: ${error}` : ""}`);
   }
 
-  /** The refresh token or client no longer works: only a new authorization helps. */
-  get requiresReconnect(): boolean {
-    return this.kind === "rejected" && (this.error === "invalid_grant" || this.error === "invalid_client");
+  /** The grant is dead (NinjaOne answers a dead refresh token with either code): only a new consent helps. */
+  get grantIsDead(): boolean {
+    return this.kind === "rejected" && (this.error === "invalid_grant" || this.error === "invalid_token");
   }
+
+  /** Client authentication failed: the saved secret no longer works; the grant may still be alive. */
+  get clientRejected(): boolean {
+    return this.kind === "rejected" && this.error === "invalid_client";
+  }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 /** Tunables, overridable by tests in the same isolate. */
@@ -71,17 +96,24 @@ export function buildAuthorizeUrl(
   return url.toString();
 }
 
+/** A number, or a string of digits (oauth4webapi's rule: strict, not brittle). */
+const seconds = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d{1,10}$/))]),
+  z.transform((value) => Number(value)),
+).check(z.positive(), z.lte(60 * 60 * 24 * 30));
+
 const tokenResponseSchema = z.object({
   access_token: z.string().check(z.minLength(1), z.maxLength(8192)),
   token_type: z.string(),
-  expires_in: z.number().check(z.positive(), z.lte(60 * 60 * 24 * 30)),
+  expires_in: seconds,
   refresh_token: z.optional(z.string().check(z.minLength(1), z.maxLength(8192))),
   scope: z.optional(z.string()),
 });
+const refreshTokenOnly = z.object({ refresh_token: z.string().check(z.minLength(1), z.maxLength(8192)) });
 
 const errorResponseSchema = z.object({ error: z.string().check(z.regex(/^[\x20-\x7e]{1,64}$/)) });
 
-async function postForm(url: string, form: Record<string, string>): Promise<unknown> {
+async function postForm(url: string, form: Record<string, string>, timeoutMs = tokenEndpointOptions.timeoutMs): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -89,14 +121,14 @@ async function postForm(url: string, form: Record<string, string>): Promise<unkn
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
       body: new URLSearchParams(form),
       redirect: "manual",
-      signal: AbortSignal.timeout(tokenEndpointOptions.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
     throw new TokenEndpointError("unreachable");
   }
   if (response.status === 429 || response.status >= 500) {
     await response.body?.cancel();
-    throw new TokenEndpointError("unreachable");
+    throw new TokenEndpointError("unreachable", undefined, { retryAfterSeconds: retryAfterSeconds(response.headers.get("Retry-After")) });
   }
   let body: unknown;
   try {
@@ -111,11 +143,12 @@ async function postForm(url: string, form: Record<string, string>): Promise<unkn
   return body;
 }
 
-/** Strict parsing: a response we don't fully understand is a rejection. */
+/** Strict parsing: a response we don't fully understand is a rejection — but never loses a rotated refresh token. */
 function processTokenResponse(body: unknown, previous: { refreshToken?: string; scopes?: string[] }, now: number): TokenSet {
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success || parsed.data.token_type.toLowerCase() !== "bearer") {
-    throw new TokenEndpointError("rejected", "invalid_token_response");
+    const rotated = refreshTokenOnly.safeParse(body);
+    throw new TokenEndpointError("rejected", "invalid_token_response", rotated.success ? { rotatedRefreshToken: rotated.data.refresh_token } : {});
   }
   const data = parsed.data;
   // Refresh responses may leave scope or (rarely) the refresh token out: keep the previous ones.
@@ -125,6 +158,7 @@ function processTokenResponse(body: unknown, previous: { refreshToken?: string; 
     accessToken: data.access_token,
     refreshToken,
     expiresAt: now + data.expires_in * 1000,
+    issuedAt: now,
     scopes: data.scope !== undefined ? data.scope.split(/\s+/).filter(Boolean) : (previous.scopes ?? []),
   };
 }
@@ -153,6 +187,55 @@ export async function refreshTokens(baseUrl: string, client: ClientCredentials, 
     client_secret: client.clientSecret,
   });
   return processTokenResponse(body, previous, Date.now());
+}
+
+/**
+ * Pre-check of a Client ID: NinjaOne's authorize endpoint answers 404 for a client id it does not
+ * know on that instance. Only that proves anything; a login page, a redirect, a timeout or a 5xx
+ * prove nothing. Never carries the secret.
+ */
+export async function clientIdIsUnknown(
+  baseUrl: string,
+  params: { clientId: string; redirectUri: string; scope: string },
+  timeoutMs = 5000,
+): Promise<boolean> {
+  const url = buildAuthorizeUrl(baseUrl, { ...params, state: "ninjaone-settings-precheck", codeChallenge: await pkceChallenge("precheck") });
+  try {
+    const response = await fetch(url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status === 404;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pre-check of a Client Secret: a code exchange with a code that cannot be valid. RFC 6749 §5.2
+ * authenticates the client first, so `invalid_client` means the secret is wrong, while
+ * `invalid_grant` means only the code was. Anything else proves nothing.
+ */
+export async function clientSecretIsRejected(
+  baseUrl: string,
+  client: ClientCredentials,
+  redirectUri: string,
+  timeoutMs = 5000,
+): Promise<boolean> {
+  try {
+    await postForm(
+      tokenEndpoint(baseUrl),
+      {
+        grant_type: "authorization_code",
+        code: `ninjaone-settings-precheck-${crypto.randomUUID()}`,
+        redirect_uri: redirectUri,
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      },
+      timeoutMs,
+    );
+    return false;
+  } catch (error) {
+    return error instanceof TokenEndpointError && error.clientRejected;
+  }
 }
 
 /** Best effort: NinjaOne's revoke endpoint is unconfirmed, so any failure is ignored. */

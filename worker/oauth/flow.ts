@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../app-env";
+import type { Config } from "../config";
 import type { FlowErrorCode } from "../errors";
 import { popupResultPage, type PageCode } from "../pages";
 import type { FlowRecord } from "../store";
@@ -62,4 +63,9 @@ export function checkedReturnUrl(value: string, allowedOrigins: ReadonlySet<stri
   if (url.username || url.password) return undefined;
   if (!allowedOrigins.has(url.origin)) return undefined;
   return url.toString();
+}
+
+/** The worker's public origin: APP_BASE_URL, else the request's. Our own launch pages post from it. */
+export function ownOrigin(config: Config, requestUrl: string): string {
+  return config.appBaseUrl ?? new URL(requestUrl).origin;
 }

@@ -7,7 +7,12 @@ import { errorPage, isPageCode } from "../pages";
 import { deleteFlow, readFlow } from "../store";
 import { vaultFor } from "../vault";
 
-const ALLOWED_PARAMS = new Set(["state", "code", "error", "error_description", "error_uri", "iss"]);
+/**
+ * The parameters we read. Anything else an authorization server adds (`session_state`, …) is
+ * ignored, as RFC 6749 §4.1.2 says clients must; ours must come once each, since a duplicate is
+ * how parameter pollution starts.
+ */
+const READ_PARAMS = ["state", "code", "error", "error_description", "iss"];
 const STATE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Maps an authorization error to a fixed code; error_description only helps classify, it is never shown. */
@@ -36,11 +41,9 @@ export const callbackRoute = new Hono<AppEnv>().get("/callback", async (c) => {
   clearFlowCookie(c, stateHash);
   if (flow.expiresAt <= Date.now()) return endFlow(c, flow, "state_expired");
 
-  const keys = [...params.keys()];
   const code = params.get("code");
   const error = params.get("error");
-  const wellFormed =
-    keys.every((key) => ALLOWED_PARAMS.has(key) && params.getAll(key).length === 1) && (code === null) !== (error === null);
+  const wellFormed = READ_PARAMS.every((key) => params.getAll(key).length <= 1) && (code === null) !== (error === null);
   if (!wellFormed) return endFlow(c, flow, "ninjaone_error");
 
   // Mix-up defence: an issuer, when sent, must be the region this flow went to.

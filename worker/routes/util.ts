@@ -18,5 +18,8 @@ export async function jsonBody(c: Context): Promise<unknown> {
 /** Unwraps a vault result, turning its error into the matching API error. */
 export function throwIfFailed<T>(result: Result<T, string>): T {
   if (result.ok) return result.value;
-  throw new ApiError(isApiErrorCode(result.error) ? result.error : "internal", result.fields ? { fields: result.fields } : {});
+  throw new ApiError(isApiErrorCode(result.error) ? result.error : "internal", {
+    ...(result.fields ? { fields: result.fields } : {}),
+    ...(result.retryAfterSeconds !== undefined ? { headers: { "Retry-After": String(result.retryAfterSeconds) } } : {}),
+  });
 }
