@@ -21,10 +21,26 @@ async function tenantToken(tenant, aud) {
 
 const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function send(response, status, type, body) {
-  response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
+function send(response, status, type, body, headers = {}) {
+  response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", ...headers });
   response.end(body);
 }
+
+/**
+ * `?referrer=no-referrer` or `?referrer=same-origin` sends that Referrer-Policy with the page, as
+ * many real hosts do (Helmet's and Hono's secureHeaders' default is no-referrer): the browser then
+ * sends `Origin: null` on a cross-site form POST, which is why the widget does not rely on one.
+ */
+const REFERRER_POLICIES = new Set(["no-referrer", "same-origin"]);
+
+/**
+ * The page of "another site" for the end-to-end tests: this server reached as 127.0.0.1 is
+ * another origin than the allowed http://localhost:<port>. The tests run their attempts from it
+ * (a form POST to /connect, the launch page, a ticket) and check that none starts a flow.
+ */
+const FOREIGN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
+<body><h1>Another site</h1><p>Not an allowed origin of the worker.</p></body></html>`;
 
 /** The host backend using NinjaOne: get a token from the worker, call the NinjaOne API with it. */
 async function organizations(tenant) {
@@ -45,6 +61,7 @@ createServer(async (request, response) => {
   const tenant = url.searchParams.get("tenant") ?? "acme";
   if (!Object.hasOwn(TENANTS, tenant)) return send(response, 400, "text/plain", "unknown tenant");
   try {
+    if (url.pathname === "/foreign") return send(response, 200, "text/html; charset=utf-8", FOREIGN_PAGE);
     if (url.pathname === "/") {
       const embed = url.searchParams.get("embed") === "iife" ? "iife" : "module";
       const mode = url.searchParams.get("mode") === "redirect" ? "redirect" : "popup";
@@ -57,7 +74,8 @@ createServer(async (request, response) => {
         .replace("{{EMBED}}", embed === "iife"
           ? `<script src="${escapeHtml(WORKER_URL)}/ninjaone-settings.iife.js"></script>`
           : `<script type="module" src="${escapeHtml(WORKER_URL)}/ninjaone-settings.js"></script>`);
-      return send(response, 200, "text/html; charset=utf-8", html);
+      const referrer = url.searchParams.get("referrer");
+      return send(response, 200, "text/html; charset=utf-8", html, REFERRER_POLICIES.has(referrer) ? { "Referrer-Policy": referrer } : {});
     }
     if (url.pathname === "/session") return send(response, 200, "application/json", JSON.stringify({ token: await tenantToken(tenant, "ninjaone-settings") }));
     if (url.pathname === "/backend/organizations") return send(response, 200, "application/json", JSON.stringify(await organizations(tenant)));
@@ -66,4 +84,6 @@ createServer(async (request, response) => {
     console.error("demo host error:", error?.name ?? "error");
     send(response, 502, "application/json", JSON.stringify({ ok: false, error: "worker_unreachable" }));
   }
-}).listen(PORT, "localhost", () => console.log(`demo host on http://localhost:${PORT}`));
+  // 127.0.0.1, where "localhost" resolves for browsers too: then http://127.0.0.1:<port> reaches the
+  // same server as another origin (the foreign page of the e2e tests), whatever the system's resolver.
+}).listen(PORT, "127.0.0.1", () => console.log(`demo host on http://localhost:${PORT}`));

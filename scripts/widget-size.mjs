@@ -1,10 +1,10 @@
 // Reports the size of the built widget, minified and gzipped (zlib level 9, as `gzip -9`),
-// against the budget of issue 4: the ES module at most 14 KB (14 × 1024 bytes) including Lit.
+// against the budget (issue 4, raised to 15 KB by issue 9): the ES module at most 15 KB (15 × 1024 bytes) including Lit.
 // `node scripts/widget-size.mjs --check` exits 1 when the ES module is over budget.
 import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-const BUDGET = 14 * 1024;
+const BUDGET = 15 * 1024;
 const files = ["dist/widget/ninjaone-settings.js", "dist/widget/ninjaone-settings.iife.js"];
 const kib = (n) => `${(n / 1024).toFixed(2)} KiB`;
 

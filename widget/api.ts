@@ -3,7 +3,7 @@
  * Sends the widget token as a Bearer token; on a 401 asks the host once for a fresh
  * token (`getSessionToken`) and retries; a second 401 is `unauthorized`.
  */
-import type { CredentialsInput, Status } from "../contract/index.js";
+import type { Status } from "../contract/index.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
 export type { Connection, CredentialsInput, LastCheck, Region, SavedCredentials, Status } from "../contract/index.js";
@@ -32,10 +32,10 @@ export interface TokenSource {
 }
 
 /**
- * One JSON request to a route of the worker (`url` is the route's full URL); every route answers
+ * One JSON request to a route of the worker (`url` is the route's full URL); most routes answer
  * the tenant's status. Throws an `ApiError`.
  */
-export async function request(url: string, method: string, tokens: TokenSource, body?: CredentialsInput): Promise<Status> {
+export async function request<T = Status>(url: string, method: string, tokens: TokenSource, body?: object): Promise<T> {
   const send = async (token: string | undefined) => {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -51,7 +51,7 @@ export async function request(url: string, method: string, tokens: TokenSource, 
   if (res.status === 401 && (token = await tokens.refresh())) res = await send(token);
   // an empty or non-JSON body: the status code decides
   const data = (await res.json().catch(() => null)) as { error?: unknown; fields?: unknown } | null;
-  if (res.ok && data && typeof data === "object") return data as Status;
+  if (res.ok && data && typeof data === "object") return data as T;
   const code = isErrorCode(data?.error) ? data.error : (STATUS_CODES[res.status] ?? "internal");
   // `{"<field>": "<problem>"}` from a 400 `invalid_request`; rendered as text, never as HTML
   throw new ApiError(code, res.status, Object(data?.fields) as Record<string, string>);

@@ -46,7 +46,7 @@ code,dd,.notice{overflow-wrap:anywhere}
 .header{justify-content:space-between}
 .badge{padding:0 10px;border:1px solid;border-radius:99px;font-size:.85em;color:var(--_muted)}
 [part~=badge-connected],.ok,.success{color:var(--_success)}
-[part~=badge-reconnect],.warn{color:var(--_warning)}
+[part~=badge-reconnect],[part~=badge-credentials-rejected],.warn{color:var(--_warning)}
 .error,.field-error,.danger-text{color:var(--_danger)}
 .badge,label,.ok,.field-error,.btn,a{font-weight:600}
 .notice,.saved,.confirm{padding:12px 14px;border:1px solid var(--_border);border-radius:8px}

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { ApiError, API_PATH, request, type CredentialsInput, type Region, type Status } from "./api.js";
+import { ApiError, API_PATH, request, type Region, type Status } from "./api.js";
+import { ConnectController, type FlowResult } from "./connect-controller.js";
 import {
   NinjaOneConnectedEvent,
   NinjaOneCredentialsSavedEvent,
@@ -7,7 +8,7 @@ import {
   NinjaOneErrorEvent,
 } from "./events.js";
 import { styles } from "./ninjaone-settings.styles.js";
-import { en, fill, isErrorCode, mergeStrings, type ErrorCode, type NinjaOneStrings, type NinjaOneStringsOverride } from "./strings.js";
+import { en, fill, mergeStrings, type ErrorCode, type NinjaOneStrings, type NinjaOneStringsOverride } from "./strings.js";
 
 export * from "./events.js";
 export { en } from "./strings.js";
@@ -25,17 +26,12 @@ const SCRIPT_ORIGIN: string = (() => {
   }
 })();
 
-const POPUP_NAME = "ninjaone-connect";
-const PENDING_MS = 10 * 60 * 1000; // a connect flow lives 10 minutes on the worker
 const MASK = "••••••••••••";
-/** The page-URL parameters a redirect-mode flow comes back with. */
-const RETURN_PARAMS = ["ninjaone", "ninjaone_error"];
 
 type Busy = "saving" | "connecting" | "disconnecting" | null;
 /** A success text, or an error code whose fixed message is shown. */
 type Notice = { text?: string; code?: ErrorCode };
 
-const toCode = (value: unknown): ErrorCode => (isErrorCode(value) ? value : "unknown");
 const codeOf = (err: unknown): ErrorCode => (err instanceof ApiError ? err.code : "unknown");
 const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
 
@@ -53,7 +49,7 @@ const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${va
  * @csspart card - The outer card.
  * @csspart header - The card header with the title and the status badge.
  * @csspart title - The card title.
- * @csspart badge - The status badge (also has `badge-connected`, `badge-reconnect`, `badge-saved` or `badge-not-configured`).
+ * @csspart badge - The status badge (also has `badge-connected`, `badge-reconnect`, `badge-credentials-rejected`, `badge-saved` or `badge-not-configured`).
  * @csspart notice - The success or error message box (also has `notice-success` or `notice-error`).
  * @csspart section - Each of the three steps (also has `instructions`, `credentials` or `connection`).
  * @csspart step - The number of a step.
@@ -81,7 +77,7 @@ const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${va
  * @cssproperty --ninjaone-color-accent - Primary buttons, links, focus accents.
  * @cssproperty --ninjaone-color-accent-text - Text on primary buttons.
  * @cssproperty --ninjaone-color-success - Connected badge and success messages.
- * @cssproperty --ninjaone-color-warning - Reconnect-required badge.
+ * @cssproperty --ninjaone-color-warning - Reconnect-required and credentials-rejected badges.
  * @cssproperty --ninjaone-color-danger - Errors and the disconnect button.
  * @cssproperty --ninjaone-color-focus - Focus ring.
  * @cssproperty --ninjaone-radius - Corner radius of the card (controls use a smaller one). Default: 12px.
@@ -150,26 +146,22 @@ export class NinjaOneSettings extends LitElement {
   declare private _setupOpen?: boolean;
 
   #freshToken: string | undefined;
-  #popup: Window | null = null;
-  #pollTimer: ReturnType<typeof setInterval> | undefined;
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
-  #pendingUntil = 0;
-  /** What a redirect-mode flow came back with: `true` for connected, else the error. */
-  #returned: ErrorCode | true | undefined;
   #loadSeq = 0;
+  /** The connect flow: popup or redirect, its handshake with the worker's pages, and its result. */
+  #flow = new ConnectController(this, {
+    base: () => this.#base(),
+    mode: () => this.mode,
+    api: (method, path, body) => this.#api(method, path, body),
+    token: async () => (this.getSessionToken ? this.#refreshToken() : this.sessionToken || undefined),
+    pollInterval: () => NinjaOneSettings.pollInterval,
+    done: (result) => this.#flowEnded(result),
+  });
 
   // ---------------------------------------------------------------- lifecycle
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#readReturnParams();
-    window.addEventListener("focus", this.#onWindowFocus);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener("focus", this.#onWindowFocus);
-    this.#stopWatching();
     clearTimeout(this.#copiedTimer);
   }
 
@@ -190,8 +182,8 @@ export class NinjaOneSettings extends LitElement {
     return (this.apiBase || SCRIPT_ORIGIN).replace(/\/+$/, "");
   }
 
-  #api(method: string, path: string, body?: CredentialsInput): Promise<Status> {
-    return request(this.#base() + API_PATH + path, method, {
+  #api<T = Status>(method: string, path: string, body?: object): Promise<T> {
+    return request<T>(this.#base() + API_PATH + path, method, {
       token: () => this.#freshToken ?? (this.sessionToken || undefined),
       refresh: () => this.#refreshToken(),
     }, body);
@@ -289,8 +281,7 @@ export class NinjaOneSettings extends LitElement {
       if (seq !== this.#loadSeq) return;
       this.#applyStatus(status);
       // back from a redirect-mode flow: a crafted `?ninjaone=connected` alone claims nothing
-      const returned = this.#returned;
-      this.#returned = undefined;
+      const returned = this.#flow.takeReturned();
       if (returned === true) {
         if (status.connection.status === "connected") this.#announceConnected();
       } else if (returned) this.#fail(returned);
@@ -298,24 +289,6 @@ export class NinjaOneSettings extends LitElement {
       if (seq !== this.#loadSeq) return;
       this.#fail(codeOf(err));
     }
-  }
-
-  /** The page URL without the redirect-mode result parameters. */
-  #pageUrl(): URL {
-    const url = new URL(location.href);
-    for (const name of RETURN_PARAMS) url.searchParams.delete(name);
-    return url;
-  }
-
-  /** Redirect mode came back: read `ninjaone` / `ninjaone_error`, then remove them from the URL. */
-  #readReturnParams(): void {
-    const params = new URLSearchParams(location.search);
-    const ok = params.get("ninjaone");
-    const error = params.get("ninjaone_error");
-    if (ok === null && error === null) return;
-    history.replaceState(history.state, "", this.#pageUrl().href);
-    // never shown as-is: only a known code picks one of the fixed messages
-    this.#returned = error !== null ? toCode(error) : ok === "connected" || undefined;
   }
 
   // ---------------------------------------------------------------- credentials
@@ -380,99 +353,17 @@ export class NinjaOneSettings extends LitElement {
   #connect(): void {
     if (!this._status?.credentials || this._busy) return;
     this._notice = undefined;
-    let popup: Window | null = null;
-    if (this.mode !== "redirect") {
-      // opened synchronously, before any await: otherwise browsers (Safari first) block it
-      popup = window.open("", POPUP_NAME, "popup,width=600,height=720");
-      if (popup?.closed) popup = null; // blocked: fall back to redirect mode
-    }
     this._busy = "connecting";
-    if (popup) this.#watch(popup);
-    void this.#postConnect(popup);
+    this.#flow.start(); // synchronously, in the click: it may open a popup
   }
 
-  /** Submits the connect form (a top-level POST navigation) into the popup or this tab. */
-  async #postConnect(popup: Window | null): Promise<void> {
-    const token = this.getSessionToken ? await this.#refreshToken() : this.sessionToken;
-    if (!token) {
-      popup?.close();
-      this.#stopWatching();
+  #flowEnded(result: FlowResult): void {
+    if ("error" in result) {
       this._busy = null;
-      this.#fail("unauthorized");
-      return;
-    }
-    const form = document.createElement("form");
-    form.method = "POST";
-    form.action = this.#base() + API_PATH + "/connect";
-    form.target = popup ? POPUP_NAME : "_self";
-    form.hidden = true;
-    const fields = { token, return_to: this.#pageUrl().href, mode: popup ? "popup" : "redirect" };
-    for (const [name, value] of Object.entries(fields)) {
-      form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
-    }
-    this.renderRoot.append(form);
-    form.submit();
-    form.remove();
-  }
-
-  #watch(popup: Window): void {
-    this.#popup = popup;
-    this.#pendingUntil = Date.now() + PENDING_MS;
-    window.addEventListener("message", this.#onMessage);
-    clearInterval(this.#pollTimer);
-    this.#pollTimer = setInterval(() => void this.#check(), NinjaOneSettings.pollInterval);
-  }
-
-  #stopWatching(): void {
-    this.#popup = null;
-    clearInterval(this.#pollTimer);
-    window.removeEventListener("message", this.#onMessage);
-  }
-
-  #onMessage = (event: MessageEvent): void => {
-    // only the worker's result page may tell us how the flow ended
-    const data = event.data as { type?: unknown; ok?: unknown; error?: unknown } | null;
-    if (!this.#popup || data?.type !== "ninjaone:connect-result" || event.origin !== new URL(this.#base(), location.href).origin) {
-      return;
-    }
-    this.#stopWatching();
-    this.#pendingUntil = 0;
-    if (data.ok === true) void this.#connected();
-    else {
-      this._busy = null;
-      this.#fail(toCode(data.error));
+      this.#fail(result.error);
       void this.#focus("#connect");
-    }
-  };
-
-  /** Polled while the popup is open, and on returning to this window while a flow may be pending. */
-  async #check(): Promise<void> {
-    const popup = this.#popup;
-    const closed = popup?.closed;
-    let status: Status | undefined;
-    try {
-      status = await this.#api("GET", "/status");
-    } catch {
-      // keep polling; the popup's own result still counts
-    }
-    if (this.#popup !== popup) return; // a result arrived meanwhile
-    if (status?.connection.status === "connected") {
-      this.#stopWatching();
-      this.#pendingUntil = 0;
-      void this.#connected(status);
-    } else if (closed) {
-      // Closed without a result: NinjaOne's 404 for an unknown Client ID ends here, so say so.
-      // NinjaOne may also have cut the opener link (then `closed` is true early), so returning
-      // to this window checks the status again for a while and a later success replaces this.
-      this.#stopWatching();
-      this._busy = null;
-      this.#fail("popup_closed");
-    }
+    } else void this.#connected(result.status);
   }
-
-  #onWindowFocus = (): void => {
-    if (!this.#popup && !this._busy && this.#pendingUntil > Date.now()) void this.#check();
-  };
 
   async #connected(status?: Status): Promise<void> {
     this._busy = "connecting";
@@ -504,7 +395,7 @@ export class NinjaOneSettings extends LitElement {
       const status = await this.#api("POST", "/disconnect");
       this._busy = null;
       this._confirming = false;
-      this.#pendingUntil = 0;
+      this.#flow.forget();
       this.#applyStatus(status);
       this.#succeed(this.#strings().disconnectedAnnouncement);
       this.dispatchEvent(new NinjaOneDisconnectedEvent());
@@ -526,8 +417,12 @@ export class NinjaOneSettings extends LitElement {
       : !st.credentials ? "not-configured"
       : c === "connected" ? "connected"
       : c === "reconnect_required" ? "reconnect"
+      : c === "credentials_rejected" ? "credentials-rejected"
       : "saved";
-    const badges = { "not-configured": s.badgeNotConfigured, saved: s.badgeSaved, connected: s.badgeConnected, reconnect: s.badgeReconnect };
+    const badges = {
+      "not-configured": s.badgeNotConfigured, saved: s.badgeSaved, connected: s.badgeConnected, reconnect: s.badgeReconnect,
+      "credentials-rejected": s.badgeCredentialsRejected,
+    };
     const n = this._notice;
     const error = n?.code && s.errors[n.code];
     return html`<section part="card" class="card" aria-labelledby="title" aria-busy=${!st && !n}>
@@ -556,7 +451,7 @@ ${st ? [this.#instructions(s, st), this.#credentials(s, st), this.#connection(s,
 <summary><span part="step" class="step" aria-hidden="true">1</span>${s.setupHeading}</summary>
 <div class="body"><ol>
   <li>${s.setupStep1}
-    ${link && html`<br><a part="setup-link" href=${link} target="_blank" rel="noopener noreferrer">${fill(s.setupOpenLink, { region: region!.label })}<span class="sr-only"> ${s.newTab}</span></a>`}</li>
+    ${link && html`<br><a part="setup-link" href=${link} target="_blank" rel="noopener noreferrer">${fill(s.setupOpenLink, { region: region!.label.replace(/\s*\(.*$/, "") })}<span class="sr-only"> ${s.newTab}</span></a>`}</li>
   <li>${s.setupStep2}</li>
   <li>${s.setupStep3}</li>
   <li>${s.setupStep4}
@@ -580,8 +475,11 @@ ${st ? [this.#instructions(s, st), this.#credentials(s, st), this.#connection(s,
     const { clientId, clientSecret, sameApp, valid } = this.#input();
     const errs = this._fieldErrors;
     const busy = this._busy === "saving";
+    // NinjaOne refused the saved secret: only the current one resumes the connection
+    const rejected = st.connection.status === "credentials_rejected";
     const secretHint = !creds ? undefined
       : clientId && !sameApp && !clientSecret ? s.clientSecretRequiredForChange
+      : rejected ? s.clientSecretRejectedHint
       : s.clientSecretKeepHint;
     // a field: label, control, hint and the worker's error for it, tied to the control
     const describedBy = (id: string, hint?: boolean) =>
@@ -612,7 +510,7 @@ ${creds && html`<div part="saved" class="saved">
     .value=${this._clientId} aria-invalid=${!!errs.clientId} aria-describedby=${describedBy("clientId")}
     @input=${(e: Event) => (this._clientId = (e.target as HTMLInputElement).value)}>`)}
   ${field("clientSecret", s.clientSecretLabel, html`<div class="secret">
-    <input part="input" id="clientSecret" class="mono" type=${this._showSecret ? "text" : "password"} autocomplete="off" spellcheck="false" ?required=${!creds}
+    <input part="input" id="clientSecret" class="mono" type=${this._showSecret ? "text" : "password"} autocomplete="off" spellcheck="false" ?required=${!creds || rejected}
       .value=${this._clientSecret} aria-invalid=${!!errs.clientSecret} aria-describedby=${describedBy("clientSecret", !!creds)}
       @input=${(e: Event) => (this._clientSecret = (e.target as HTMLInputElement).value)}>
     <button type="button" part="button secondary-button secret-toggle" class="btn" aria-label=${s.showSecretLabel} aria-pressed=${!!this._showSecret}
@@ -640,6 +538,7 @@ ${c.status === "connected" ? html`<p class="ok">${s.connectedText}</p>
     ${row(s.scopes, html`<ul class="chips">${(c.scopes ?? []).map((x) => html`<li>${x}</li>`)}</ul>`)}
   </dl>`
   : c.status === "reconnect_required" ? html`<p class="warn">${s.reconnectText}</p>`
+  : c.status === "credentials_rejected" ? html`<p class="warn">${s.credentialsRejectedText}</p>`
   : html`<p>${s.notConnectedText}</p>`}
 ${this._confirming ? html`<div part="confirm" class="confirm" role="group" aria-labelledby="confirm-heading" aria-describedby="confirm-text">
   <h4 id="confirm-heading">${s.confirmHeading}</h4>
@@ -650,7 +549,7 @@ ${this._confirming ? html`<div part="confirm" class="confirm" role="group" aria-
   </div>
 </div>`
   : html`<div class="actions">
-  ${c.status === "connected" ? nothing : html`<button id="connect" part="button primary-button" class="btn primary" ?disabled=${!hasCreds} aria-disabled=${connecting}
+  ${c.status === "connected" || c.status === "credentials_rejected" ? nothing : html`<button id="connect" part="button primary-button" class="btn primary" ?disabled=${!hasCreds} aria-disabled=${connecting}
     aria-describedby=${hint ? "connect-hint" : nothing} @click=${this.#connect}>${connecting ? s.connecting : c.status === "reconnect_required" ? s.reconnect : s.connect}</button>`}
   ${st.credentials && html`<button id="disconnect" part="button secondary-button" class="btn danger-text" @click=${() => this.#confirm(true)}>${c.status === "not_connected" ? s.removeCredentials : s.disconnect}</button>`}
 </div>

@@ -32,10 +32,11 @@ export const en = {
   badgeSaved: "Not connected",
   badgeConnected: "Connected",
   badgeReconnect: "Reconnect required",
+  badgeCredentialsRejected: "Secret rejected",
 
   setupHeading: "Create a client app in NinjaOne",
   setupStep1: "As a NinjaOne system administrator, open Administration → Apps → API → Client app IDs.",
-  setupOpenLink: "Open API settings: {region}",
+  setupOpenLink: "Open the NinjaOne API settings ({region})",
   newTab: "(new tab)",
   setupStep2: "Click “Add client app”. Platform: “Web (PHP, Java, .Net Core, etc.)”.",
   setupStep3: "Name: shown to your users when they allow access.",
@@ -56,6 +57,7 @@ export const en = {
   clientSecretLabel: "Client Secret",
   clientSecretKeepHint: "Leave blank to keep the saved secret.",
   clientSecretRequiredForChange: "Enter the secret for the new Client ID or region.",
+  clientSecretRejectedHint: "Required: NinjaOne rejected the saved secret. Enter the current one.",
   showSecret: "Show",
   showSecretLabel: "Show client secret",
   changeEndsConnection: "Saving another Client ID or region ends the current connection.",
@@ -76,6 +78,8 @@ export const en = {
   connectingHint: "Finish signing in to NinjaOne in the window that opened.",
   reconnect: "Reconnect",
   reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked). Reconnect: your saved credentials are reused.",
+  credentialsRejectedText:
+    "NinjaOne no longer accepts the saved Client Secret (it was changed or regenerated in NinjaOne). Enter the current Client Secret above and save: the connection resumes without signing in again.",
   connectedText: "Connected to NinjaOne.",
   connectedSince: "Connected since",
   scopes: "Granted scopes",
@@ -152,6 +156,10 @@ export const en = {
       message: "NinjaOne needs to be reconnected.",
       action: "Reconnect; your saved credentials are reused.",
     },
+    credentials_rejected: {
+      message: "NinjaOne rejected the saved Client Secret.",
+      action: "Enter the current Client Secret and save; the connection resumes without signing in again.",
+    },
     storage_unavailable: {
       message: "Settings storage is unavailable.",
       action: "Try again in a moment.",
@@ -176,7 +184,7 @@ export const en = {
       message: "Something went wrong.",
       action: "Try again later.",
     },
-  } as Record<ErrorCode, ErrorText>,
+  } satisfies Record<ErrorCode, ErrorText> as Record<ErrorCode, ErrorText>, // every code has a text
 };
 
 export type NinjaOneStrings = typeof en;

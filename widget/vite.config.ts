@@ -2,6 +2,7 @@
 //   ninjaone-settings.js        self-contained ES module (Lit included), minified
 //   ninjaone-settings.iife.js   the same as a classic script
 //   *.d.ts                      declarations for hosts that bundle or type-check against it
+//                               (with ../contract/index.d.ts, the wire types they import)
 //   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -34,8 +35,10 @@ function hostArtifacts(): Plugin {
         useDefineForClassFields: false,
         declaration: true,
         emitDeclarationOnly: true,
-        rootDir: `${root}widget`,
-        outDir,
+        // The widget imports the shared wire types from contract/: their declarations land in
+        // dist/contract/, so that dist/widget/*.d.ts keep resolving "../contract/index.js".
+        rootDir: root,
+        outDir: `${root}dist`,
       });
       const result = program.emit();
       const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);

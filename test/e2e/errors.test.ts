@@ -1,8 +1,8 @@
 // What the user sees when connecting can't work: consent denied, no saved
-// credentials, a Client ID that NinjaOne does not know.
+// credentials, a Client ID that NinjaOne does not know, a sign-in window closed early.
 import { describe, expect, it } from "vitest";
 import {
-  API, badge, connectButton, expectText, freshHostPage, notice, openConsentPopup, saveCredentials, screenshot, status, urls, useBrowser, widgetToken,
+  API, badge, connectButton, expectText, fillCredentials, freshHostPage, notice, openConsentPopup, saveCredentials, screenshot, status, urls, useBrowser, widgetToken,
 } from "./helpers";
 
 const browser = useBrowser();
@@ -48,31 +48,31 @@ describe("connect errors", () => {
     expect(location.searchParams.get("ninjaone_error")).toBe("credentials_not_configured");
   });
 
-  it("a Client ID unknown to NinjaOne: the sign-in window says so, and the widget stops waiting once it is closed", async () => {
+  it("a Client ID unknown to NinjaOne is refused when saving, at its field", async () => {
+    const { context, widget } = await freshHostPage(browser(), "globex");
+    await fillCredentials(widget, "no-such-client-id", "some-secret-value");
+    await widget.getByRole("button", { name: "Save credentials" }).click();
+    await expectText(notice(widget), "Some values are not valid.");
+    expect(await widget.getByLabel("Client ID").getAttribute("aria-invalid")).toBe("true");
+    expect((await status("globex")).credentials).toBeNull();
+    await context.close();
+  });
+
+  it("the NinjaOne window closed without a result: the widget stops waiting and says what to check", async () => {
     const { context, page, widget } = await freshHostPage(browser(), "globex");
-    await saveCredentials(widget, "no-such-client-id", "some-secret-value");
+    await saveCredentials(widget);
     const popup = await openConsentPopup(page, widget);
-    // NinjaOne answers an unknown client id with a 404 page; the stand-in's says what is wrong
-    await expectText(popup.locator("body"), "There is no client app with this client id on this instance.");
     await expectText(widget.locator("#connect"), "Connecting…");
     await expectText(widget.locator("#connect-hint"), "Finish signing in to NinjaOne in the window that opened.");
     await popup.close();
     // the status poll notices the closed window: Connect is offered again, nothing was connected
     await expectText(widget.locator("#connect"), "Connect to NinjaOne");
     expect(await connectButton(widget).isEnabled()).toBe(true);
-    await expectText(badge(widget), "Not connected");
-    expect((await status("globex")).connection.status).toBe("not_connected");
-    await context.close();
-  });
-
-  it("a Client ID unknown to NinjaOne: the widget explains what to check after the window is closed", async () => {
-    const { context, page, widget } = await freshHostPage(browser(), "globex");
-    await saveCredentials(widget, "no-such-client-id", "some-secret-value");
-    const popup = await openConsentPopup(page, widget);
-    await popup.close();
     await expectText(notice(widget), /No result came back from the NinjaOne window/);
     await expectText(notice(widget), /check the Client ID and the region/);
-    await screenshot(page, "error-unknown-client-id");
+    await expectText(badge(widget), "Not connected");
+    expect((await status("globex")).connection.status).toBe("not_connected");
+    await screenshot(page, "error-popup-closed", { docs: false });
     await context.close();
   });
 });

@@ -96,6 +96,24 @@ export async function openConsentPopup(page: Page, widget: Locator): Promise<Pag
   return popup;
 }
 
+/**
+ * Redirect mode: clicks Connect; the tab goes to the worker's launch page, which names the tenant
+ * and the client app; clicks "Continue to NinjaOne" and waits for the stand-in's consent page.
+ */
+export async function continueFromLaunchPage(page: Page, widget: Locator, tenant: Tenant = "acme"): Promise<void> {
+  await connectButton(widget).click();
+  await page.waitForURL((url) => url.origin === urls().workerUrl && url.pathname === `${API}/launch`);
+  await expectText(page.locator("main"), tenant);
+  await expectText(page.locator("main"), DEMO.clientId);
+  await page.getByRole("button", { name: "Continue to NinjaOne" }).click();
+  await page.waitForURL((url) => url.origin === urls().standInUrl);
+}
+
+/** The `__Host-` flow cookies the worker has set in this browser. */
+export async function flowCookies(context: BrowserContext): Promise<string[]> {
+  return (await context.cookies(urls().workerUrl)).map((cookie) => cookie.name).filter((name) => name.startsWith("__Host-ninjaone-flow-"));
+}
+
 /** Waits until the locator's text contains `text` (Playwright's `expect` is not in playwright-core). */
 export async function expectText(locator: Locator, text: string | RegExp, timeout = 15_000): Promise<void> {
   const matches = (t: string) => (typeof text === "string" ? t.includes(text) : text.test(t));
@@ -136,6 +154,19 @@ export async function status(tenant: Tenant): Promise<any> {
 export async function resetTenant(tenant: Tenant): Promise<void> {
   const res = await api(tenant, "POST", "/disconnect");
   if (!res.ok) throw new Error(`disconnect answered ${res.status}`);
+}
+
+/**
+ * Registers another client app on the stand-in (the demo app is there from the start), as an
+ * admin creating one in NinjaOne would: saving credentials checks them with NinjaOne first.
+ */
+export async function addStandInClient(clientId: string, clientSecret: string): Promise<void> {
+  const response = await fetch(`${urls().standInUrl}/__stand-in/add-client`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ clientId, clientSecret, redirectUris: [urls().redirectUri], scopes: ["monitoring", "management", "offline_access"] }),
+  });
+  if (!response.ok) throw new Error(`add-client answered ${response.status}`);
 }
 
 /** The stand-in's counters (token requests, code grants, refreshes, revocations). */

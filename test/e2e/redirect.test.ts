@@ -1,10 +1,11 @@
 // Connecting in the same tab: redirect mode, and popup mode when the browser
-// blocks the popup. Both end back on the host page with the result shown and
-// the `ninjaone` / `ninjaone_error` parameters gone from the address bar.
+// blocks the popup. The tab goes to the worker's launch page, where one click
+// continues to NinjaOne. Both end back on the host page with the result shown
+// and the `ninjaone` / `ninjaone_error` parameters gone from the address bar.
 import { describe, expect, it } from "vitest";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import {
-  badge, connectButton, expectText, freshHostPage, newContext, notice, openHost, resetTenant, saveCredentials, status, urls, useBrowser,
+  badge, continueFromLaunchPage, expectText, freshHostPage, newContext, notice, openHost, resetTenant, saveCredentials, status, urls, useBrowser,
 } from "./helpers";
 
 const browser = useBrowser();
@@ -31,8 +32,7 @@ async function backOnHost(page: Page): Promise<URLSearchParams> {
  */
 async function approveInThisTab(context: BrowserContext, page: Page, widget: Locator, expectedQuery: Record<string, string>) {
   await saveCredentials(widget);
-  await connectButton(widget).click();
-  await page.waitForURL((url) => url.origin === urls().standInUrl);
+  await continueFromLaunchPage(page, widget);
   expect(context.pages()).toHaveLength(1); // no popup
   const returns = trackReturns(page);
   await page.getByRole("button", { name: "Approve" }).click();
@@ -55,8 +55,7 @@ describe("same-tab connect", () => {
   it("redirect mode: deny ends back on the host page with the access_denied message, URL cleaned", async () => {
     const { context, page, widget } = await freshHostPage(browser(), "acme", "&mode=redirect");
     await saveCredentials(widget);
-    await connectButton(widget).click();
-    await page.waitForURL((url) => url.origin === urls().standInUrl);
+    await continueFromLaunchPage(page, widget);
     const returns = trackReturns(page);
     await page.getByRole("button", { name: "Deny" }).click();
 

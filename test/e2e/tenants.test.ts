@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Locator } from "playwright-core";
 import {
-  badge, DEMO, expectText, newContext, openConsentPopup, openHost, resetTenant, saveCredentials, status, tokenRoute, useBrowser,
+  addStandInClient, badge, DEMO, expectText, newContext, openConsentPopup, openHost, resetTenant, saveCredentials, status, tokenRoute, useBrowser,
 } from "./helpers";
 
 const browser = useBrowser();
@@ -15,6 +15,7 @@ const visibleText = (widget: Locator) =>
 describe("tenant isolation", () => {
   it("acme and globex never see each other's data, and a reload keeps each state", async () => {
     const GLOBEX_ID = "globex-own-client-id";
+    await addStandInClient(GLOBEX_ID, "globex-secret-0123");
     await Promise.all([resetTenant("acme"), resetTenant("globex")]);
     const acmeContext = await newContext(browser());
     const globexContext = await newContext(browser());

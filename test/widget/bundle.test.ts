@@ -15,8 +15,8 @@ declare module "vitest/browser" {
 }
 
 const ES_MODULE = "dist/widget/ninjaone-settings.js";
-/** Issue 4: the ES module, minified and gzipped, at most 14 KB including Lit. */
-const BUDGET = 14 * 1024;
+/** Issue 4 (raised by issue 9): the ES module, minified and gzipped, at most 15 KB including Lit. */
+const BUDGET = 15 * 1024;
 
 const bundles = import.meta.glob("../../dist/widget/ninjaone-settings.js");
 const load = bundles["../../dist/widget/ninjaone-settings.js"];
@@ -29,7 +29,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-it(`the built ES module is at most 14 KB (${BUDGET} bytes) gzipped at level 9, Lit included`, async () => {
+it(`the built ES module is at most 15 KB (${BUDGET} bytes) gzipped at level 9, Lit included`, async () => {
   expect(load, MISSING).toBeDefined();
   const size = await commands.gzipSize(ES_MODULE);
   expect(size).toBeGreaterThan(0);

@@ -27,6 +27,9 @@ export const CONNECTED = {
   scopes: ["monitoring", "offline_access"],
 };
 
+/** What the fake's POST /launch-ticket answers. */
+export const TICKET = "T".repeat(43);
+
 export interface Call {
   method: string;
   path: string;
@@ -37,7 +40,7 @@ export interface Call {
 export const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-/** An in-memory stand-in for GET /status, PUT /credentials and POST /disconnect. */
+/** An in-memory stand-in for GET /status, PUT /credentials, POST /launch-ticket and POST /disconnect. */
 export function fakeWorker(initial: Partial<Status> = {}) {
   const w = {
     status: {
@@ -49,6 +52,8 @@ export function fakeWorker(initial: Partial<Status> = {}) {
     } as Status,
     calls: [] as Call[],
     tokens: new Set(["good"]),
+    /** The bodies of POST /launch-ticket. */
+    tickets: [] as { returnTo: string }[],
     /** Return a response to short-cut a request (e.g. an error), or undefined to go on. */
     override: undefined as undefined | ((call: Call) => Response | Promise<Response> | undefined),
   };
@@ -87,6 +92,10 @@ export function fakeWorker(initial: Partial<Status> = {}) {
         connection: same ? w.status.connection : { status: "not_connected" },
       };
       return json(200, w.status);
+    }
+    if (call.method === "POST" && call.path === "/launch-ticket") {
+      w.tickets.push(call.body as { returnTo: string });
+      return json(200, { ticket: TICKET, expiresAt: "2026-04-01T12:02:00Z" });
     }
     if (call.method === "POST" && call.path === "/disconnect") {
       w.status = { ...w.status, credentials: null, connection: { status: "not_connected" } };

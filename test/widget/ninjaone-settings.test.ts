@@ -7,6 +7,7 @@ import {
   CONNECTED,
   REDIRECT_URI,
   SAVED,
+  TICKET,
   announced,
   button,
   fakeWorker,
@@ -66,13 +67,14 @@ describe("states", () => {
     expect(link.href).toBe("https://app.ninjarmm.com/#/administration/apps/api/client");
     expect(link.target).toBe("_blank");
     expect(link.rel).toBe("noopener noreferrer");
+    expect(text(link)).toBe("Open the NinjaOne API settings (US) (new tab)");
     expect(text($(el, "#redirect-uri"))).toBe(REDIRECT_URI);
     expect(steps).toContain("must match exactly");
     // the deep link follows the selected region
     type($(el, "#region") as HTMLSelectElement, "oc");
     await el.updateComplete;
     expect(link.href).toBe("https://oc.ninjarmm.com/#/administration/apps/api/client");
-    expect(text(link)).toContain("Oceania");
+    expect(text(link)).toBe("Open the NinjaOne API settings (Oceania) (new tab)");
     const connect = $(el, "#connect") as HTMLButtonElement;
     expect(connect.disabled).toBe(true);
     expect(text(el.shadowRoot!.getElementById(connect.getAttribute("aria-describedby")!))).toBe("Save your credentials first.");
@@ -108,13 +110,12 @@ describe("states", () => {
     expect(mask).toBe("••••••••••••1234");
   });
 
-  it("connected: since, expiry, scopes and Disconnect; no Connect", async () => {
+  it("connected: since, scopes and Disconnect; no Connect", async () => {
     fakeWorker({ credentials: SAVED, connection: CONNECTED });
     const el = await mount();
     expect(text($(el, "[part~='badge']"))).toBe("Connected");
     const details = $(el, "[part~='details']")!;
     expect(text(details)).toContain("Connected since");
-    expect(text(details)).toContain("Access token expires");
     expect([...details.querySelectorAll("li")].map((li) => text(li))).toEqual(["monitoring", "offline_access"]);
     expect($(el, "#connect")).toBeNull();
     expect(button(el, "Disconnect")).not.toBeNull();
@@ -131,6 +132,35 @@ describe("states", () => {
     expect(reconnect.disabled).toBe(false);
     expect(button(el, "Disconnect")).not.toBeNull();
     await accessible(el);
+  });
+
+  it("credentials rejected: says what happened, requires the current secret, and saving it resumes the connection", async () => {
+    const w = fakeWorker({ credentials: SAVED, connection: { status: "credentials_rejected", connectedAt: CONNECTED.connectedAt, scopes: CONNECTED.scopes } });
+    const el = await mount();
+    const badge = $(el, "[part~='badge']")!;
+    expect(text(badge)).toBe("Secret rejected");
+    expect(badge.getAttribute("part")).toContain("badge-credentials-rejected");
+    const connection = text($(el, "[part~='connection']"));
+    expect(connection).toContain("no longer accepts the saved Client Secret");
+    expect(connection).toContain("Enter the current Client Secret above and save");
+    expect($(el, "#connect")).toBeNull(); // signing in again would not help
+    const secret = $(el, "#clientSecret") as HTMLInputElement;
+    expect(secret.required).toBe(true);
+    expect(text($(el, "#clientSecret-hint"))).toBe("Required: NinjaOne rejected the saved secret. Enter the current one.");
+    expect(($(el, "#save") as HTMLButtonElement).disabled).toBe(true);
+    await accessible(el);
+
+    w.override = (call) => {
+      if (call.method !== "PUT") return undefined;
+      w.status = { ...w.status, credentials: { ...SAVED, secretLast4: "0000", updatedAt: "2026-04-01T12:00:00Z" }, connection: CONNECTED };
+      return json(200, w.status);
+    };
+    type(secret, "the-current-secret-0000");
+    await el.updateComplete;
+    ($(el, "#save") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(text($(el, "[part~='badge']"))).toBe("Connected"));
+    expect(w.calls.find((c) => c.method === "PUT")!.body).toEqual({ region: "eu", clientId: SAVED.clientId, clientSecret: "the-current-secret-0000" });
+    expect(secret.required).toBe(false);
   });
 
   it("dark palette (host pins color-scheme: dark) passes accessibility checks", async () => {
@@ -174,6 +204,7 @@ describe("errors", () => {
     ["payload_too_large", 413],
     ["not_connected", 409],
     ["reconnect_required", 409],
+    ["credentials_rejected", 409],
     ["storage_unavailable", 503],
     ["ninjaone_unreachable", 503],
     ["misconfigured", 503],
@@ -286,21 +317,44 @@ describe("saving credentials", () => {
     expect(details().open).toBe(true);
   });
 
-  it("with a saved secret: blank keeps it (no clientSecret sent); a new client id needs a secret", async () => {
+  it("with a saved secret: a blank field keeps it (nothing is sent); a new client id needs a secret", async () => {
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
     const save = $(el, "#save") as HTMLButtonElement;
-    expect(save.disabled).toBe(true); // nothing changed
+    const secret = $(el, "#clientSecret") as HTMLInputElement;
+    expect(secret.value).toBe("");
+    expect(secret.required).toBe(false);
+    expect(text($(el, "#clientSecret-hint"))).toBe("Leave blank to keep the saved secret.");
+    expect(save.disabled).toBe(true); // with the same app and a blank secret there is nothing to save
+    save.click();
+    ($(el, "form") as HTMLFormElement).requestSubmit(); // Enter in a field
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.calls.filter((c) => c.method === "PUT")).toEqual([]);
+    expect(text($(el, "[part~='saved']"))).toContain(`••••••••••••${SAVED.secretLast4}`); // still the saved one
+
     type($(el, "#clientId") as HTMLInputElement, "other-client");
     await el.updateComplete;
     expect(save.disabled).toBe(true);
     expect(text($(el, "#clientSecret-hint"))).toBe("Enter the secret for the new Client ID or region.");
-    type($(el, "#clientId") as HTMLInputElement, SAVED.clientId);
-    type($(el, "#clientSecret") as HTMLInputElement, "rotated-secret-0000");
+    ($(el, "form") as HTMLFormElement).requestSubmit();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.calls.filter((c) => c.method === "PUT")).toEqual([]);
+  });
+
+  it("clears the Client Secret after every successful save, even one that changes nothing else", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    // A save answered with the same `updatedAt` (twice within the same millisecond) does not refill the form by itself.
+    w.override = (call) => (call.method === "PUT" ? json(200, w.status) : undefined);
+    const el = await mount();
+    const secret = $(el, "#clientSecret") as HTMLInputElement;
+    type(secret, "rotated-secret-0000");
     await el.updateComplete;
-    save.click();
-    await vi.waitFor(() => expect(w.calls.some((c) => c.method === "PUT")).toBe(true));
+    ($(el, "#save") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(announced(el)).toBe("Credentials saved."));
+    await el.updateComplete;
     expect(w.calls.find((c) => c.method === "PUT")!.body).toEqual({ region: "eu", clientId: SAVED.clientId, clientSecret: "rotated-secret-0000" });
+    expect(secret.value).toBe("");
+    expect(text(el.shadowRoot)).not.toContain("rotated-secret-0000");
   });
 
   it("shows the worker's field errors tied to their inputs and focuses the first one", async () => {
@@ -349,9 +403,31 @@ describe("saving credentials", () => {
 });
 
 describe("connecting", () => {
-  function stubPopup(opts: { blocked?: boolean } = {}) {
-    const popup = { closed: false, close: vi.fn(), focus: vi.fn() };
-    const open = vi.spyOn(window, "open").mockImplementation(() => (opts.blocked ? null : (popup as unknown as Window)));
+  const LAUNCH = `${API}/api/integrations/ninjaone/launch`;
+  const READY = { type: "ninjaone:launch-ready" };
+  const frames: HTMLIFrameElement[] = [];
+  afterEach(() => {
+    for (const frame of frames.splice(0)) frame.remove();
+  });
+
+  /** A real window (an iframe's) stands in for the popup: `event.source` must be a window, and removing the frame closes it. */
+  function newWindow(): { win: Window; close: () => void } {
+    const frame = document.createElement("iframe");
+    document.body.append(frame);
+    frames.push(frame);
+    return { win: frame.contentWindow!, close: () => frame.remove() };
+  }
+
+  /** The popup (or a blocker: `window.open` answering null, or a window already closed), and the forms the widget submits. */
+  function stubPopup(opts: { blocked?: "null" | "closed" } = {}) {
+    const { win: popup, close: closePopup } = newWindow();
+    const posted: { message: unknown; targetOrigin: string }[] = [];
+    vi.spyOn(popup, "postMessage").mockImplementation(((message: unknown, targetOrigin: string) => {
+      posted.push({ message, targetOrigin });
+    }) as Window["postMessage"]);
+    const close = vi.spyOn(popup, "close").mockImplementation(() => undefined);
+    if (opts.blocked === "closed") closePopup();
+    const open = vi.spyOn(window, "open").mockImplementation(() => (opts.blocked === "null" ? null : popup));
     const forms: { action: string; method: string; target: string; fields: Record<string, string> }[] = [];
     vi.spyOn(HTMLFormElement.prototype, "submit").mockImplementation(function (this: HTMLFormElement) {
       expect(this.isConnected).toBe(true);
@@ -362,28 +438,66 @@ describe("connecting", () => {
         fields: Object.fromEntries([...new FormData(this)].map(([k, v]) => [k, String(v)])),
       });
     });
-    return { popup, open, forms };
+    /** A message as the browser delivers it: by default from the popup, at the worker's origin. */
+    const send = (data: unknown, origin = API, source: Window | null = popup) =>
+      window.dispatchEvent(new MessageEvent("message", { origin, source, data }));
+    return { popup, closePopup, close, open, forms, posted, send };
   }
 
-  it("opens the popup synchronously on click and posts the form with a fresh token into it", async () => {
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it("opens the worker's launch page in a popup on click, and gives it a fresh token when it asks", async () => {
     fakeWorker({ credentials: SAVED });
     const getSessionToken = vi.fn(async () => "good");
     const el = await mount({ getSessionToken });
-    const { open, forms } = stubPopup();
+    const { open, posted, send, forms } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
-    expect(open).toHaveBeenCalledTimes(1); // before any await
-    const [url, name] = open.mock.calls[0]!;
-    expect(url).toBe("");
-    await vi.waitFor(() => expect(forms).toHaveLength(1));
-    expect(getSessionToken).toHaveBeenCalled();
-    expect(forms[0]).toEqual({
-      action: `${API}/api/integrations/ninjaone/connect`,
-      method: "post",
-      target: name,
-      fields: { token: "good", return_to: location.href, mode: "popup" },
-    });
+    expect(open).toHaveBeenCalledTimes(1); // in the click itself, before any await
+    const [url, , features] = open.mock.calls[0]!;
+    expect(url).toBe(`${LAUNCH}?origin=${encodeURIComponent(location.origin)}`);
+    expect(features).toContain("popup");
     await el.updateComplete;
     expect(text($(el, "#connect"))).toBe("Connecting…");
+    await settle();
+    expect(posted).toEqual([]); // nothing until the launch page asks
+    expect(getSessionToken).not.toHaveBeenCalled();
+
+    send(READY);
+    await vi.waitFor(() => expect(posted).toHaveLength(1));
+    expect(getSessionToken).toHaveBeenCalledTimes(1);
+    expect(posted[0]).toEqual({
+      message: { type: "ninjaone:launch-token", token: "good", returnTo: location.href },
+      targetOrigin: API,
+    });
+    expect(forms).toEqual([]); // the host page itself posts nothing: its Origin may be null
+  });
+
+  it("answers the launch page only in its own popup and only at the worker's origin", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const { posted, send } = stubPopup();
+    const other = newWindow().win;
+    ($(el, "#connect") as HTMLButtonElement).click();
+    send(READY, "https://evil.example"); // the popup, navigated elsewhere
+    send(READY, location.origin);
+    send(READY, API, other); // another window at the worker's origin
+    send(READY, API, null);
+    await settle();
+    expect(posted).toEqual([]);
+    send(READY);
+    await vi.waitFor(() => expect(posted).toHaveLength(1));
+  });
+
+  it("without a token for the launch page, closes the popup and says the session expired", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount({ getSessionToken: () => Promise.reject(new Error("host backend down")) });
+    const { close, posted, send } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    send(READY);
+    await vi.waitFor(() => expect(text($(el, "[part~='notice-error']"))).toContain("Your session has expired."));
+    expect(close).toHaveBeenCalled();
+    expect(posted).toEqual([]);
+    expect(text($(el, "#connect"))).toBe("Connect to NinjaOne");
   });
 
   it("Connect is disabled without saved credentials and does nothing", async () => {
@@ -396,22 +510,24 @@ describe("connecting", () => {
     expect(open).not.toHaveBeenCalled();
   });
 
-  it("ignores result messages from any origin but the worker's, then accepts the worker's", async () => {
+  it("ignores result messages from any origin but the worker's and from any window but the popup", async () => {
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
-    stubPopup();
+    const { send } = stubPopup();
+    const other = newWindow().win;
     const connected: CustomEvent[] = [];
     el.addEventListener("ninjaone-connected", (e) => connected.push(e));
     ($(el, "#connect") as HTMLButtonElement).click();
     w.status = { ...w.status, connection: CONNECTED };
     const result = { type: "ninjaone:connect-result", ok: true };
-    window.dispatchEvent(new MessageEvent("message", { origin: "https://evil.example", data: result }));
-    window.dispatchEvent(new MessageEvent("message", { origin: location.origin, data: result }));
-    await new Promise((r) => setTimeout(r, 50));
+    send(result, "https://evil.example");
+    send(result, location.origin);
+    send(result, API, other);
+    await settle();
     expect(connected).toHaveLength(0);
     expect(text($(el, "[part~='badge']"))).toBe("Not connected");
 
-    window.dispatchEvent(new MessageEvent("message", { origin: API, data: result }));
+    send(result);
     await vi.waitFor(() => expect(connected).toHaveLength(1));
     expect(connected[0]!.detail).toMatchObject({ region: "eu", scopes: CONNECTED.scopes });
     expect(text($(el, "[part~='badge']"))).toBe("Connected");
@@ -419,16 +535,40 @@ describe("connecting", () => {
     await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("connection-heading"));
   });
 
-  it("a failed result shows that code's message", async () => {
+  it("ignores a connect-result message that arrives when no popup flow is pending", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const events: Event[] = [];
+    el.addEventListener("ninjaone-connected", (e) => events.push(e));
+    el.addEventListener("ninjaone-error", (e) => events.push(e));
+    const calls = w.calls.length;
+    const stray = newWindow().win;
+    for (const source of [null, stray]) {
+      for (const data of [{ type: "ninjaone:connect-result", ok: true }, { type: "ninjaone:connect-result", ok: false, error: "access_denied" }]) {
+        window.dispatchEvent(new MessageEvent("message", { origin: API, source, data }));
+      }
+    }
+    await settle();
+    await el.updateComplete;
+    expect(events).toEqual([]);
+    expect($(el, "[part~='notice']")).toBeNull();
+    expect(w.calls.length).toBe(calls); // not even a status check
+    expect(text($(el, "[part~='badge']"))).toBe("Not connected");
+  });
+
+  it("a failed result shows that code's message; a later one from the same popup is ignored", async () => {
     fakeWorker({ credentials: SAVED });
     const el = await mount();
-    stubPopup();
+    const { send } = stubPopup();
+    const connected = vi.fn();
+    el.addEventListener("ninjaone-connected", connected);
     ($(el, "#connect") as HTMLButtonElement).click();
-    window.dispatchEvent(
-      new MessageEvent("message", { origin: API, data: { type: "ninjaone:connect-result", ok: false, error: "access_denied" } }),
-    );
+    send({ type: "ninjaone:connect-result", ok: false, error: "access_denied" });
     await vi.waitFor(() => expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.access_denied.message));
     expect(text($(el, "#connect"))).toBe("Connect to NinjaOne");
+    send({ type: "ninjaone:connect-result", ok: true });
+    await settle();
+    expect(connected).not.toHaveBeenCalled();
   });
 
   it("polls the status while the popup is open and stops once connected", async () => {
@@ -452,13 +592,13 @@ describe("connecting", () => {
     NinjaOneSettings.pollInterval = 30;
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
-    const { popup } = stubPopup();
+    const { closePopup } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
     await el.updateComplete;
     expect(text($(el, "#connect"))).toBe("Connecting…");
     const errors: CustomEvent[] = [];
     el.addEventListener("ninjaone-error", (e) => errors.push(e as CustomEvent));
-    popup.closed = true;
+    closePopup();
     await vi.waitFor(() => expect(text($(el, "#connect"))).toBe("Connect to NinjaOne"));
     const polls = w.calls.length;
     await new Promise((r) => setTimeout(r, 120));
@@ -469,25 +609,41 @@ describe("connecting", () => {
     expect(errors.map((e) => e.detail.code)).toEqual(["popup_closed"]);
   });
 
-  it("falls back to redirect mode in the same tab when the popup is blocked", async () => {
-    fakeWorker({ credentials: SAVED });
-    const el = await mount();
-    const { open, forms } = stubPopup({ blocked: true });
-    ($(el, "#connect") as HTMLButtonElement).click();
-    expect(open).toHaveBeenCalledTimes(1);
-    await vi.waitFor(() => expect(forms).toHaveLength(1));
-    expect(forms[0]!.target).toBe("_self");
-    expect(forms[0]!.fields.mode).toBe("redirect");
-  });
+  for (const blocked of ["null", "closed"] as const) {
+    it(`a blocked popup (window.open answers ${blocked === "null" ? "null" : "a closed window"}) falls back to redirect mode`, async () => {
+      const w = fakeWorker({ credentials: SAVED });
+      const el = await mount();
+      const { open, forms } = stubPopup({ blocked });
+      ($(el, "#connect") as HTMLButtonElement).click();
+      expect(open).toHaveBeenCalledTimes(1);
+      await vi.waitFor(() => expect(forms).toHaveLength(1));
+      expect(w.calls.find((c) => c.path === "/launch-ticket")).toMatchObject({ method: "POST", auth: "Bearer good" });
+      expect(w.tickets).toEqual([{ returnTo: location.href }]);
+      expect(forms[0]).toEqual({ method: "get", action: LAUNCH, target: "", fields: { ticket: TICKET } });
+    });
+  }
 
-  it('mode="redirect" posts in the same tab without opening a popup', async () => {
-    fakeWorker({ credentials: SAVED });
+  it('mode="redirect" gets a ticket, then this tab opens the launch page; no popup', async () => {
+    const w = fakeWorker({ credentials: SAVED });
     const el = await mount({ mode: "redirect" });
     const { open, forms } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(forms).toHaveLength(1));
     expect(open).not.toHaveBeenCalled();
-    expect(forms[0]).toMatchObject({ target: "_self", fields: { mode: "redirect", token: "good" } });
+    expect(w.tickets).toEqual([{ returnTo: location.href }]);
+    expect(forms[0]).toMatchObject({ method: "get", action: LAUNCH, fields: { ticket: TICKET } });
+  });
+
+  it("redirect mode: a refused ticket shows its error, stays on the page and offers Connect again", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    w.override = (call) => (call.path === "/launch-ticket" ? json(403, { error: "forbidden", message: "SERVER TEXT" }) : undefined);
+    const el = await mount({ mode: "redirect" });
+    const { forms } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.forbidden.message));
+    expect(forms).toEqual([]);
+    expect(text($(el, "#connect"))).toBe("Connect to NinjaOne");
+    expect(text(el.shadowRoot)).not.toContain("SERVER TEXT");
   });
 
   it("back from a redirect: ?ninjaone=connected is announced, fires the event and is stripped", async () => {
@@ -502,16 +658,17 @@ describe("connecting", () => {
     expect(connected).toHaveBeenCalledTimes(1);
   });
 
-  it("back from a redirect: ?ninjaone_error= is shown and stripped; return_to never carries it", async () => {
+  it("back from a redirect: ?ninjaone_error= is shown and stripped; the return URL never carries it", async () => {
     fakeWorker({ credentials: SAVED });
     history.replaceState(null, "", "?a=1&ninjaone_error=state_expired");
     const el = await mount();
     expect(location.search).toBe("?a=1");
     expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.state_expired.message);
-    const { forms } = stubPopup();
+    const { posted, send } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(forms).toHaveLength(1));
-    expect(forms[0]!.fields.return_to).not.toContain("ninjaone");
+    send(READY);
+    await vi.waitFor(() => expect(posted).toHaveLength(1));
+    expect((posted[0]!.message as { returnTo: string }).returnTo).toBe(`${location.origin}${location.pathname}?a=1`);
   });
 
   it("a crafted ?ninjaone=connected claims nothing when the status is not connected", async () => {
