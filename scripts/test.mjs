@@ -11,6 +11,7 @@ const MINUTE = 60_000;
 const suites = [
   { name: "node", config: "test/node/vitest.config.ts", timeoutMs: 3 * MINUTE },
   { name: "worker", config: "test/worker/vitest.config.ts", timeoutMs: 8 * MINUTE },
+  { name: "webhooks", config: "test/worker/vitest.webhooks.config.ts", timeoutMs: 4 * MINUTE },
   { name: "widget", config: "test/widget/vitest.config.ts", timeoutMs: 8 * MINUTE },
   { name: "e2e", config: "test/e2e/vitest.config.ts", timeoutMs: 15 * MINUTE },
 ];

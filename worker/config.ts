@@ -129,6 +129,8 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
       }
     }
     webhooks = { activities };
+    // NinjaOne needs an absolute URL to deliver to, and a background registration has no request to take it from.
+    if (!env.APP_BASE_URL) problems.push("NINJAONE_WEBHOOKS=on needs APP_BASE_URL (the public origin NinjaOne delivers to)");
   } else if (webhooksSetting !== "off" && webhooksSetting !== "") {
     problems.push('NINJAONE_WEBHOOKS must be "on" or "off"');
   }

@@ -20,6 +20,7 @@ import { statusRoute } from "./routes/status";
 import { tokenRoute } from "./routes/token";
 import { proxyRoute } from "./routes/proxy";
 import { eventsRoute } from "./routes/events";
+import { webhooksRoute } from "./routes/webhooks";
 import { deliverEvents, EVENTS_DEAD_LETTER_QUEUE, recordDeadEvents } from "./events-delivery";
 import type { ConnectionEvent } from "../contract";
 import { API_BASE_PATH } from "./status";
@@ -90,20 +91,22 @@ api.use(async (c, next) => {
   c.header("Cache-Control", "no-store");
 });
 api.use(requireConfig);
-// The proxy streams bodies up to 1 MiB with its own limit; every other route takes small JSON or forms.
 const smallBodies = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw new ApiError("payload_too_large");
   },
 });
-api.use((c, next) => (c.req.path.startsWith(`${API_BASE_PATH}/proxy/`) ? next() : smallBodies(c, next)));
+// The proxy (1 MiB, streamed) and NinjaOne's webhook deliveries (256 KiB) have limits of their own.
+const OWN_LIMITS = [`${API_BASE_PATH}/proxy/`, `${API_BASE_PATH}/webhooks/`];
+api.use((c, next) => (OWN_LIMITS.some((prefix) => c.req.path.startsWith(prefix)) ? next() : smallBodies(c, next)));
 api.route("/", statusRoute);
 api.route("/", credentialsRoute);
 api.route("/", disconnectRoute);
 api.route("/", tokenRoute);
 api.route("/", proxyRoute);
 api.route("/", eventsRoute);
+api.route("/", webhooksRoute);
 api.route("/", resealRoute);
 api.route("/", connectRoute);
 api.route("/", launchTicketRoute);

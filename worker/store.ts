@@ -95,3 +95,19 @@ export async function readFlow(namespace: KVNamespace, stateHash: string): Promi
 export async function deleteFlow(namespace: KVNamespace, stateHash: string): Promise<void> {
   await kv(() => namespace.delete(flowKey(stateHash)));
 }
+
+/** Which tenant a webhook routing id belongs to: the only thing a NinjaOne delivery is routed by. */
+export const webhookRouteKey = (routingId: string) => `v1:webhook:${routingId}`;
+
+export async function writeWebhookRoute(namespace: KVNamespace, routingId: string, tenant: string): Promise<void> {
+  await kv(() => namespace.put(webhookRouteKey(routingId), JSON.stringify({ tenant })));
+}
+
+export async function readWebhookRoute(namespace: KVNamespace, routingId: string): Promise<string | undefined> {
+  const route = await kv(() => namespace.get<{ tenant: string }>(webhookRouteKey(routingId), "json"));
+  return route?.tenant;
+}
+
+export async function deleteWebhookRoute(namespace: KVNamespace, routingId: string): Promise<void> {
+  await kv(() => namespace.delete(webhookRouteKey(routingId)));
+}

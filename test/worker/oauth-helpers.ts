@@ -27,6 +27,8 @@ export function useStandIns(): { local: StandIn; other: StandIn } {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const host = new URL(request.url).host;
+    // NinjaOne's webhook deliveries (the stand-in POSTs to the URL the worker registered).
+    if (host === "worker.example") return exports.default.fetch(request);
     if (host === "events.test") {
       // Read here: a body can't be read later from another context (the queue consumer's).
       eventDeliveries.push({ url: request.url, method: request.method, headers: new Headers(request.headers), body: await request.clone().text() });
@@ -128,8 +130,13 @@ export async function authorize(standIn: StandIn, decision: "approve" | "deny", 
 }
 
 /** The whole happy path: save credentials, connect, approve, land on the callback. */
-export async function connectTenant(standIn: StandIn, tenant: string, mode: "popup" | "redirect" = "redirect") {
-  await saveStandInCredentials(tenant);
+export async function connectTenant(
+  standIn: StandIn,
+  tenant: string,
+  mode: "popup" | "redirect" = "redirect",
+  credentials: Partial<{ region: string; clientId: string; clientSecret: string }> = {},
+) {
+  await saveStandInCredentials(tenant, credentials);
   const flow = await authorize(standIn, "approve", { tenant, mode });
   const landed = await callback(flow.callbackUrl, flow.cookie);
   return { ...flow, landed };
