@@ -110,6 +110,23 @@ describe("receiving deliveries", () => {
     expect(await activityEvents("guarded")).toEqual([]);
   });
 
+  it("a retired routing id stops answering even where KV still has its route (KV is eventually consistent)", async () => {
+    const first = await connectWithWebhook(stand.local, "rotated");
+    const oldUrl = first.registration.url;
+    const oldId = oldUrl.split("/").pop()!;
+    // Reconnecting registers anew: a new routing id and secret; the old route is deleted from KV…
+    await connectTenant(stand.local, "rotated");
+    for (let i = 0; i < 100 && stand.local.webhookOf(CLIENT.clientId)!.url === oldUrl; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const current = stand.local.webhookOf(CLIENT.clientId)!;
+    const secret = current.headers!.find((h) => h.name === SECRET_HEADER)!.value;
+    expect(current.url).not.toBe(oldUrl);
+    // …but a KV read elsewhere may still see it for a while: the Durable Object refuses it anyway.
+    await env.NINJAONE_KV.put(`v1:webhook:${oldId}`, JSON.stringify({ tenant: "rotated" }));
+    expect((await deliver(oldUrl, { id: 4242 }, { [SECRET_HEADER]: secret })).status).toBe(404);
+    expect((await deliver(current.url, { id: 4243 }, { [SECRET_HEADER]: secret })).status).toBe(204);
+    expect((await activityEvents("rotated")).map((e) => e.data.id)).toEqual([4243]);
+  });
+
   it("refuses non-JSON, non-activities and bodies over 256 KiB", async () => {
     const { registration, secret } = await connectWithWebhook(stand.local, "picky");
     const headers = { [SECRET_HEADER]: secret };
