@@ -101,6 +101,19 @@ describe("proxy: forwarding", () => {
     expect(listed.map((o) => o.name).slice(-2)).toEqual(["Org via v2", "Org via api/v2"]);
   });
 
+  it("a read-only api token may GET through the proxy, and nothing else", async () => {
+    await connectTenant(stand.local, "acme");
+    const readToken = await mintToken({ tenant: "acme", aud: "ninjaone-api", extra: { perm: "read" } });
+    const since = mark();
+    expect((await proxy("v2/organizations", { token: readToken })).status).toBe(200);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const response = await proxy("v2/organizations", { method, token: readToken, headers: { "Content-Type": "application/json" }, body: '{"name":"x"}' });
+      expect(response.status, method).toBe(403);
+      expect(((await response.json()) as { error: string }).error).toBe("forbidden");
+    }
+    expect(since().apiRequests).toBe(1);
+  });
+
   it("forwards any method: PUT, DELETE, PATCH and HEAD reach NinjaOne as sent", async () => {
     await connectTenant(stand.local, "acme");
     const webhook = JSON.stringify({ url: "https://host.example/hook", activities: {}, expand: [], headers: [] });

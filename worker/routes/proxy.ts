@@ -107,6 +107,10 @@ function passThrough(upstream: Response): Response {
 
 export const proxyRoute = new Hono<AppEnv>().all("/proxy/*", tenantAuth("ninjaone-api"), async (c) => {
   const tenant = c.var.tenant;
+  // A read-only token may look at NinjaOne, not change it.
+  if (c.var.perm !== "manage" && c.req.method !== "GET" && c.req.method !== "HEAD") {
+    throw new ApiError("forbidden", { message: "A read-only token may only GET through the proxy." });
+  }
   const target = proxyTarget(c.req.raw.url);
   const declaredLength = Number(c.req.header("Content-Length") ?? 0);
   if (declaredLength > MAX_PROXY_BODY_BYTES) throw new ApiError("payload_too_large");
