@@ -2,7 +2,19 @@
  * The events <ninjaone-settings> dispatches. All bubble and are composed (they cross shadow
  * roots), and none ever carries the client secret, a token or a `secretLast4`.
  */
+import type { LastCheck } from "../contract/index.js";
 import type { ErrorCode } from "./strings.js";
+
+/** The connection's state as `ninjaone-status` reports it (and as the badge shows it). */
+export type NinjaOneState = "not-configured" | "saved" | "connected" | "reconnect-required" | "credentials-rejected";
+
+export interface StatusDetail {
+  state: NinjaOneState;
+  /** The saved credentials' region id; absent while nothing is saved. */
+  region?: string;
+  /** The last connection check, once there is one. */
+  lastCheck?: LastCheck;
+}
 
 export interface CredentialsSavedDetail {
   region: string;
@@ -17,7 +29,7 @@ export interface ConnectedDetail {
 }
 
 export interface ErrorDetail {
-  /** One of the fixed codes of CONTRACT.md, or the widget's own `network_error` / `unknown`. */
+  /** One of the fixed codes of CONTRACT.md, or the widget's own (`network_error`, `popup_closed`, `api_base_missing`, `unknown`). */
   code: ErrorCode;
   /** The widget's fixed text for that code (never text received from a URL). */
   message: string;
@@ -57,11 +69,23 @@ export class NinjaOneErrorEvent extends CustomEvent<ErrorDetail> {
   }
 }
 
+/**
+ * The state as loaded, and again whenever the state, the region or the last check changes
+ * (`ninjaone-status`): a host can show "NinjaOne needs attention" elsewhere.
+ */
+export class NinjaOneStatusEvent extends CustomEvent<StatusDetail> {
+  static readonly eventName = "ninjaone-status";
+  constructor(detail: StatusDetail) {
+    super(NinjaOneStatusEvent.eventName, init(detail));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     "ninjaone-credentials-saved": NinjaOneCredentialsSavedEvent;
     "ninjaone-connected": NinjaOneConnectedEvent;
     "ninjaone-disconnected": NinjaOneDisconnectedEvent;
     "ninjaone-error": NinjaOneErrorEvent;
+    "ninjaone-status": NinjaOneStatusEvent;
   }
 }

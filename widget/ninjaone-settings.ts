@@ -1,46 +1,46 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { ApiError, API_PATH, request, type Region, type Status } from "./api.js";
+import { ApiError, type Status } from "./api.js";
 import { ConnectController, type FlowResult } from "./connect-controller.js";
 import {
   NinjaOneConnectedEvent,
   NinjaOneCredentialsSavedEvent,
   NinjaOneDisconnectedEvent,
   NinjaOneErrorEvent,
+  NinjaOneStatusEvent,
+  type NinjaOneState,
+  type StatusDetail,
 } from "./events.js";
 import { styles } from "./ninjaone-settings.styles.js";
-import { en, fill, mergeStrings, type ErrorCode, type NinjaOneStrings, type NinjaOneStringsOverride } from "./strings.js";
+import { StatusController } from "./status-controller.js";
+import { en, mergeStrings, type ErrorCode, type NinjaOneStrings, type NinjaOneStringsOverride } from "./strings.js";
+import { badge, connectStep, form, lastCheckText, notice, noticeKind, setup, summary, type Activity, type Form, type Notice, type View } from "./templates.js";
 
 export * from "./events.js";
 export { en } from "./strings.js";
 export type { ErrorCode, ErrorText, NinjaOneStrings, NinjaOneStringsOverride } from "./strings.js";
-export type { Connection, CredentialsInput, Region, SavedCredentials, Status } from "./api.js";
+export type { Connection, CredentialsInput, LastCheck, Region, SavedCredentials, Status } from "./api.js";
 export { ApiError } from "./api.js";
 
-/** Where the script was loaded from: the default `apiBase`. */
-const SCRIPT_ORIGIN: string = (() => {
-  try {
-    // a classic script (the IIFE build) has `document.currentScript`; a module has import.meta.url
-    return new URL((document.currentScript as HTMLScriptElement | null)?.src || import.meta.url).origin;
-  } catch {
-    return location.origin;
-  }
-})();
-
-const MASK = "••••••••••••";
-
-type Busy = "saving" | "connecting" | "disconnecting" | null;
-/** A success text, or an error code whose fixed message is shown. */
-type Notice = { text?: string; code?: ErrorCode };
+/** The contract's states are the connection statuses with a hyphen, and `saved` for credentials without a connection. */
+const stateOf = ({ credentials, connection: { status } }: Status): NinjaOneState =>
+  !credentials ? "not-configured" : status === "not_connected" ? "saved" : (status.replace("_", "-") as NinjaOneState);
+/** Actions that wait for the worker: nothing else starts meanwhile. */
+const BUSY: Activity[] = ["saving", "checking", "connecting", "disconnecting"];
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
 
 const codeOf = (err: unknown): ErrorCode => (err instanceof ApiError ? err.code : "unknown");
-const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
+
+/** The connected elements: a translation registered later re-renders them. */
+const live = new Set<NinjaOneSettings>();
 
 /**
  * Lets a tenant connect its own NinjaOne RMM account: setup instructions, the redirect URI to
- * register, client-app credentials, and connect / reconnect / disconnect through OAuth in a popup.
+ * register, client-app credentials, and connect / reconnect / test / disconnect through OAuth in a
+ * popup. Once anything is saved, the connection's state leads the card.
  *
  * @summary NinjaOne RMM connection settings for one tenant, embeddable in any page.
  *
+ * @event ninjaone-status - The state, on load and whenever the state, region or last check changes. `detail: {state, region?, lastCheck?}`, `state` one of `not-configured`, `saved`, `connected`, `reconnect-required`, `credentials-rejected`.
  * @event ninjaone-credentials-saved - Credentials were saved. `detail: {region, clientId, updatedAt}`.
  * @event ninjaone-connected - The NinjaOne account is connected. `detail: {region, connectedAt, scopes}`.
  * @event ninjaone-disconnected - The connection and the saved credentials were removed. `detail: {}`.
@@ -50,34 +50,34 @@ const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${va
  * @csspart header - The card header with the title and the status badge.
  * @csspart title - The card title.
  * @csspart badge - The status badge (also has `badge-connected`, `badge-reconnect`, `badge-credentials-rejected`, `badge-saved` or `badge-not-configured`).
- * @csspart notice - The success or error message box (also has `notice-success` or `notice-error`).
- * @csspart section - Each of the three steps (also has `instructions`, `credentials` or `connection`).
- * @csspart step - The number of a step.
+ * @csspart notice - The message box (also has `notice-success`, `notice-error`, or `notice-info` for a sign-in window closed without a result).
+ * @csspart section - Each part of the card (also has `instructions`, `credentials` or `connection`; once anything is saved, `connection` is the summary at the top).
+ * @csspart step - The number of a step (while nothing is saved).
  * @csspart setup-link - The link to the API settings page of the selected region.
  * @csspart redirect-uri - The box showing the redirect URI.
  * @csspart copy-button - The button that copies the redirect URI.
  * @csspart label - Field labels.
  * @csspart input - The Client ID and Client Secret inputs.
  * @csspart select - The region select.
- * @csspart secret-toggle - The show/hide button of the Client Secret.
- * @csspart hint - Hints under fields.
+ * @csspart secret-toggle - The Show/Hide button of the Client Secret.
+ * @csspart hint - Hints under fields and actions (also the read-only note).
  * @csspart field-error - Field error messages.
- * @csspart saved - The summary of the saved credentials.
- * @csspart details - The connection details (connected since, expiry, scopes).
+ * @csspart saved - The saved credentials in the summary (region, Client ID, masked secret, last saved).
+ * @csspart details - The connection's details in the summary (connected since, last check, webhooks, scopes).
  * @csspart button - Every button (also has `primary-button`, `secondary-button` or `danger-button`).
  * @csspart confirm - The disconnect confirmation.
  *
  * @cssproperty --ninjaone-font-family - Font family. Default: inherited from the page.
  * @cssproperty --ninjaone-font-size - Base font size. Default: 0.9375rem.
  * @cssproperty --ninjaone-color-text - Text color.
- * @cssproperty --ninjaone-color-muted - Secondary text color.
+ * @cssproperty --ninjaone-color-muted - Secondary text color (also disabled buttons).
  * @cssproperty --ninjaone-color-background - Card background.
- * @cssproperty --ninjaone-color-surface - Background of inset boxes and inputs.
+ * @cssproperty --ninjaone-color-surface - Background of inset boxes, inputs and disabled buttons.
  * @cssproperty --ninjaone-color-border - Borders.
  * @cssproperty --ninjaone-color-accent - Primary buttons, links, focus accents.
  * @cssproperty --ninjaone-color-accent-text - Text on primary buttons.
  * @cssproperty --ninjaone-color-success - Connected badge and success messages.
- * @cssproperty --ninjaone-color-warning - Reconnect-required and credentials-rejected badges.
+ * @cssproperty --ninjaone-color-warning - Reconnect-required and credentials-rejected badges, failed checks.
  * @cssproperty --ninjaone-color-danger - Errors and the disconnect button.
  * @cssproperty --ninjaone-color-focus - Focus ring.
  * @cssproperty --ninjaone-radius - Corner radius of the card (controls use a smaller one). Default: 12px.
@@ -95,31 +95,40 @@ export class NinjaOneSettings extends LitElement {
     lang: { reflect: true },
     strings: { attribute: false },
     _status: { state: true },
+    _activity: { state: true },
     _notice: { state: true },
     _announcement: { state: true },
-    _region: { state: true },
-    _clientId: { state: true },
-    _clientSecret: { state: true },
-    _showSecret: { state: true },
-    _fieldErrors: { state: true },
-    _busy: { state: true },
-    _confirming: { state: true },
+    _form: { state: true },
     _copied: { state: true },
     _setupOpen: { state: true },
   };
 
   /**
-   * Extra languages, selected by `lang`: `NinjaOneSettings.translations.de = {...}`.
-   * Each is a partial override of the English strings.
+   * The language registry, selected by `lang`: `customElements.get("ninjaone-settings").translations.de = {...}`
+   * (widget/locales/de.ts and fr.ts register themselves so). Each entry is a partial override of
+   * the English strings; elements already on the page re-render when one is added.
    */
-  static translations: Record<string, NinjaOneStringsOverride> = {};
+  static translations: Record<string, NinjaOneStringsOverride> = new Proxy({} as Record<string, NinjaOneStringsOverride>, {
+    set(registry, lang: string, strings: NinjaOneStringsOverride) {
+      registry[lang] = strings;
+      for (const el of live) el.requestUpdate();
+      return true;
+    },
+  });
+
+  /**
+   * The worker origin of elements without `api-base`. The script-tag builds set it to the origin
+   * they were loaded from (widget/script-entry.ts); bundled (widget/index.ts) there is none, and the element asks
+   * for `api-base`.
+   */
+  static defaultApiBase: string | undefined;
 
   /** How often (ms) the status is polled while the NinjaOne popup is open. */
   static pollInterval = 2000;
 
-  /** Origin of the worker. Default: the origin this script was loaded from. */
+  /** Origin of the worker. Default: `NinjaOneSettings.defaultApiBase` (the script-tag builds: the origin they were loaded from). */
   declare apiBase: string | undefined;
-  /** A widget token (JWT with `aud: ninjaone-settings`). Not reflected to the attribute. */
+  /** A widget token (JWT with `aud: ninjaone-settings`). Not reflected to the attribute. A `perm: "read"` claim makes the card read-only. */
   declare sessionToken: string | undefined;
   /** Called for a fresh widget token: before connecting, and once after a 401. */
   declare getSessionToken: (() => Promise<string>) | undefined;
@@ -129,47 +138,52 @@ export class NinjaOneSettings extends LitElement {
   declare strings: NinjaOneStringsOverride | undefined;
 
   // reactive state (Lit needs named properties for these; the rest is `#private`). Until the
-  // status has loaded most are undefined: the form renders only once it has.
+  // status has loaded most are undefined: the card renders only once it has.
   declare private _status?: Status;
+  private _activity: Activity = "idle";
   declare private _notice?: Notice;
   /** The text of the `role="status"` live region. */
   declare private _announcement?: string;
-  declare private _region: string;
-  declare private _clientId: string;
-  declare private _clientSecret: string;
-  declare private _showSecret?: boolean;
-  declare private _fieldErrors: Record<string, string>;
-  declare private _busy?: Busy;
-  declare private _confirming?: boolean;
+  declare private _form: Form;
   declare private _copied?: boolean;
-  /** Whether the setup instructions are open; undefined: open until credentials are saved. */
+  /** Whether the setup steps are open; undefined: open until credentials are saved. */
   declare private _setupOpen?: boolean;
 
-  #freshToken: string | undefined;
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
-  #loadSeq = 0;
+  /** The last `ninjaone-status` detail sent, as JSON: the event fires when it changes. */
+  #reported: string | undefined;
+  #langObserver = new MutationObserver(() => this.requestUpdate());
+  /** The worker, tokens and what they permit, loading the status; and the user coming back to the page. */
+  #session = new StatusController(this, () => this.#busy() || this.#load(true));
   /** The connect flow: popup or redirect, its handshake with the worker's pages, and its result. */
   #flow = new ConnectController(this, {
-    base: () => this.#base(),
+    base: () => this.#session.base()!,
     mode: () => this.mode,
-    api: (method, path, body) => this.#api(method, path, body),
-    token: async () => (this.getSessionToken ? this.#refreshToken() : this.sessionToken || undefined),
+    api: (method, path, body) => this.#session.api(method, path, body),
+    token: async () => (this.getSessionToken ? this.#session.refresh() : this.#session.token()),
     pollInterval: () => NinjaOneSettings.pollInterval,
     done: (result) => this.#flowEnded(result),
   });
 
   // ---------------------------------------------------------------- lifecycle
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    live.add(this);
+    // the language may come from <html lang>, which a host changes without telling us
+    this.#langObserver.observe(document.documentElement, { attributeFilter: ["lang"] });
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    live.delete(this);
+    this.#langObserver.disconnect();
     clearTimeout(this.#copiedTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("sessionToken")) this.#freshToken = undefined;
-    if (this.hasUpdated && (changed.has("apiBase") || (changed.has("sessionToken") && !this._status))) {
-      void this.#load();
-    }
+    if (changed.has("sessionToken")) this.#session.reset();
+    if (this.hasUpdated && (changed.has("apiBase") || (changed.has("sessionToken") && !this._status))) void this.#load();
   }
 
   protected override firstUpdated(): void {
@@ -178,28 +192,13 @@ export class NinjaOneSettings extends LitElement {
 
   // ---------------------------------------------------------------- helpers
 
-  #base(): string {
-    return (this.apiBase || SCRIPT_ORIGIN).replace(/\/+$/, "");
-  }
-
-  #api<T = Status>(method: string, path: string, body?: object): Promise<T> {
-    return request<T>(this.#base() + API_PATH + path, method, {
-      token: () => this.#freshToken ?? (this.sessionToken || undefined),
-      refresh: () => this.#refreshToken(),
-    }, body);
-  }
-
-  /** A fresh token from `getSessionToken`, or undefined when there is none or it failed. */
-  async #refreshToken(): Promise<string | undefined> {
-    try {
-      return this.getSessionToken ? (this.#freshToken = await this.getSessionToken()) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
+  /** The element's language: its own `lang`, an ancestor's, or the document's; English when it is no valid tag. */
   #lang(): string {
-    return this.lang || this.closest("[lang]")?.getAttribute("lang") || document.documentElement.lang || "en";
+    try {
+      return Intl.getCanonicalLocales(this.lang || this.closest("[lang]")?.getAttribute("lang") || document.documentElement.lang || "en")[0]!;
+    } catch {
+      return "en";
+    }
   }
 
   #strings(): NinjaOneStrings {
@@ -208,16 +207,19 @@ export class NinjaOneSettings extends LitElement {
     return mergeStrings(en, t[lang.split("-")[0]!], t[lang], this.strings);
   }
 
-  #date(iso: string | undefined): string | undefined {
-    try {
-      return new Date(iso!).toLocaleString(this.#lang(), { dateStyle: "medium", timeStyle: "short" });
-    } catch {
-      return iso; // `lang` is not a valid language tag
-    }
+  #date(iso: string | undefined): string {
+    return new Date(iso!).toLocaleString(this.#lang(), { dateStyle: "medium", timeStyle: "short" });
   }
 
-  #regionOf(id: string | undefined): Region | undefined {
-    return this._status?.regions.find((r) => r.id === id);
+  /** "2 minutes ago" in the element's language: the largest whole unit. */
+  #ago(iso: string): string {
+    const seconds = Math.max(1, (Date.now() - Date.parse(iso)) / 1000);
+    const [unit, size] = UNITS.find(([, size]) => seconds >= size)!;
+    return new Intl.RelativeTimeFormat(this.#lang(), { numeric: "auto" }).format(-Math.floor(seconds / size), unit);
+  }
+
+  #busy(): boolean {
+    return BUSY.includes(this._activity);
   }
 
   #announce(text: string): void {
@@ -234,7 +236,7 @@ export class NinjaOneSettings extends LitElement {
     const s = this.#strings();
     const { message } = s.errors[code];
     this._notice = { code };
-    this.#announce(`${s.errorPrefix} ${message}`);
+    this.#announce(noticeKind(this._notice) === "error" ? `${s.errorPrefix} ${message}` : message);
     this.dispatchEvent(new NinjaOneErrorEvent({ code, message }));
     if (code === "redirect_uri_mismatch") this._setupOpen = true; // it shows the URI to register
   }
@@ -244,17 +246,32 @@ export class NinjaOneSettings extends LitElement {
     this.#announce(text);
   }
 
-  #applyStatus(status: Status): void {
-    const prev = this._status;
+  /** The form shows the saved credentials again, with an empty secret field. */
+  #resetForm(status: Status): void {
     const creds = status.credentials;
+    const region = this._form?.region;
+    this._form = {
+      region: creds?.region ?? (status.regions.some((r) => r.id === region) ? region! : (status.regions[0]?.id ?? "")),
+      clientId: creds?.clientId ?? "",
+      clientSecret: "",
+      errors: {},
+    };
+  }
+
+  #applyStatus(status: Status): void {
+    this.#session.cancel(); // this status is newer than any load still in flight
+    const prev = this._status;
     this._status = status;
     // refill the form only when the saved credentials changed (every save changes `updatedAt`):
-    // a status poll keeps what is typed
-    if (!prev || prev.credentials?.updatedAt !== creds?.updatedAt) {
-      this._region = creds?.region ?? (this.#regionOf(this._region) ? this._region : (status.regions[0]?.id ?? ""));
-      this._clientId = creds?.clientId ?? "";
-      this._clientSecret = "";
-      this._fieldErrors = {};
+    // a reload keeps what is typed
+    if (!prev || prev.credentials?.updatedAt !== status.credentials?.updatedAt) this.#resetForm(status);
+    const detail: StatusDetail = { state: stateOf(status) };
+    if (status.credentials) detail.region = status.credentials.region;
+    if (status.connection.lastCheck) detail.lastCheck = status.connection.lastCheck;
+    const reported = JSON.stringify(detail);
+    if (reported !== this.#reported) {
+      this.#reported = reported;
+      this.dispatchEvent(new NinjaOneStatusEvent(detail));
     }
   }
 
@@ -273,22 +290,22 @@ export class NinjaOneSettings extends LitElement {
 
   // ---------------------------------------------------------------- loading
 
-  async #load(): Promise<void> {
-    const seq = ++this.#loadSeq;
-    this._notice = undefined;
+  /** `quiet`: the reload when the user comes back, which keeps the notice and shows no error. */
+  async #load(quiet = false): Promise<void> {
+    if (!quiet) this._notice = undefined;
+    let status: Status | undefined;
     try {
-      const status = await this.#api("GET", "/status");
-      if (seq !== this.#loadSeq) return;
-      this.#applyStatus(status);
-      // back from a redirect-mode flow: a crafted `?ninjaone=connected` alone claims nothing
-      const returned = this.#flow.takeReturned();
-      if (returned === true) {
-        if (status.connection.status === "connected") this.#announceConnected();
-      } else if (returned) this.#fail(returned);
+      status = await this.#session.load();
     } catch (err) {
-      if (seq !== this.#loadSeq) return;
-      this.#fail(codeOf(err));
+      if (!quiet) this.#fail(codeOf(err));
     }
+    if (!status) return; // failed, or overtaken by something newer
+    this.#applyStatus(status);
+    // back from a redirect-mode flow: a crafted `?ninjaone=connected` alone claims nothing
+    const returned = this.#flow.takeReturned();
+    if (returned === true) {
+      if (status.connection.status === "connected") this.#announceConnected();
+    } else if (returned) this.#fail(returned);
   }
 
   // ---------------------------------------------------------------- credentials
@@ -296,38 +313,51 @@ export class NinjaOneSettings extends LitElement {
   /** The form's values and whether they can be saved. */
   #input() {
     const creds = this._status?.credentials;
-    const clientId = this._clientId.trim();
-    const clientSecret = this._clientSecret.trim();
-    const sameApp = creds?.region === this._region && creds.clientId === clientId;
+    const { region } = this._form;
+    const clientId = this._form.clientId.trim();
+    const clientSecret = this._form.clientSecret.trim();
+    const sameApp = creds?.region === region && creds.clientId === clientId;
     // blank keeps the saved secret, but with the same region and client id nothing else could change
-    const valid = !!this.#regionOf(this._region) && !!clientId && !!clientSecret;
-    return { clientId, clientSecret, sameApp, valid };
+    const valid = !!this._status?.regions.some((r) => r.id === region) && !!clientId && !!clientSecret;
+    return { region, clientId, clientSecret, sameApp, valid };
+  }
+
+  /** The fields' `input` and `change`: each field's id is its name in the form state. */
+  #onInput(e: Event): void {
+    const { id, value } = e.target as HTMLInputElement;
+    this._form = { ...this._form, [id]: value };
+  }
+
+  /** Switches what the card is doing, then moves the focus to where that starts; not while an action waits for the worker. */
+  async #go(activity: Activity, focus: string): Promise<void> {
+    if (this.#busy()) return;
+    this._activity = activity;
+    await this.#focus(focus);
   }
 
   async #save(e: Event): Promise<void> {
     e.preventDefault();
-    const { clientId, clientSecret, valid } = this.#input();
-    if (!valid || this._busy) return;
-    this._busy = "saving";
+    const { region, clientId, clientSecret, valid } = this.#input();
+    if (!valid || this.#busy() || this.#session.readOnly()) return;
+    this._activity = "saving";
     this._notice = undefined;
-    this._fieldErrors = {};
-    const body = { region: this._region, clientId, clientSecret };
+    this._form = { ...this._form, errors: {} };
     try {
-      const status = await this.#api("PUT", "/credentials", body);
+      // the worker checks the credentials with NinjaOne first: the button says so meanwhile
+      const status = await this.#session.api("PUT", "/credentials", { region, clientId, clientSecret });
+      this._activity = "idle";
       this.#applyStatus(status);
-      this._clientSecret = "";
-      this._fieldErrors = {};
-      this._showSecret = false;
+      this.#resetForm(status); // the secret goes, even when nothing else changed
       this.#succeed(this.#strings().savedAnnouncement);
-      const { region, clientId: savedId, updatedAt } = status.credentials!; // the worker answers the new status
-      this.dispatchEvent(new NinjaOneCredentialsSavedEvent({ region, clientId: savedId, updatedAt }));
-      this._busy = null;
-      await this.#focus(status.connection.status === "connected" ? "#saved-heading" : "#connect");
+      const saved = status.credentials!; // the worker answers the new status
+      this.dispatchEvent(new NinjaOneCredentialsSavedEvent({ region: saved.region, clientId: saved.clientId, updatedAt: saved.updatedAt }));
+      await this.#focus(status.connection.status === "connected" ? "#state" : "#connect");
     } catch (err) {
-      this._busy = null;
-      if (err instanceof ApiError) this._fieldErrors = err.fields;
+      this._activity = "editing";
+      const errors = err instanceof ApiError ? err.fields : {};
+      this._form = { ...this._form, errors };
       this.#fail(codeOf(err));
-      const first = ["region", "clientId", "clientSecret"].find((f) => this._fieldErrors[f]);
+      const first = ["region", "clientId", "clientSecret"].find((f) => errors[f]);
       if (first) await this.#focus(`#${first}`);
     }
   }
@@ -348,60 +378,84 @@ export class NinjaOneSettings extends LitElement {
     }
   }
 
-  // ---------------------------------------------------------------- connecting
+  /** Only the user's own toggles stick: Lit setting `open` fires `toggle` too. */
+  #onSetupToggle(e: Event): void {
+    const open = (e.target as HTMLDetailsElement).open;
+    if (open !== (this._setupOpen ?? !this._status?.credentials)) this._setupOpen = open;
+  }
+
+  // ---------------------------------------------------------------- connecting and checking
 
   #connect(): void {
-    if (!this._status?.credentials || this._busy) return;
+    if (!this._status?.credentials || this.#busy() || this.#session.readOnly()) return;
     this._notice = undefined;
-    this._busy = "connecting";
+    this._activity = "connecting";
     this.#flow.start(); // synchronously, in the click: it may open a popup
   }
 
   #flowEnded(result: FlowResult): void {
     if ("error" in result) {
-      this._busy = null;
+      this._activity = "idle";
       this.#fail(result.error);
       void this.#focus("#connect");
     } else void this.#connected(result.status);
   }
 
   async #connected(status?: Status): Promise<void> {
-    this._busy = "connecting";
+    this._activity = "connecting";
     try {
-      this.#applyStatus(status ?? (await this.#api("GET", "/status")));
+      this.#applyStatus(status ?? (await this.#session.api("GET", "/status")));
     } catch (err) {
-      this._busy = null;
+      this._activity = "idle";
       this.#fail(codeOf(err));
       return;
     }
-    this._busy = null;
-    this._confirming = false;
+    this._activity = "idle";
     this.#announceConnected();
-    await this.#focus("#connection-heading");
+    await this.#focus("#state");
+  }
+
+  /** Test connection: the worker asks NinjaOne now and answers the status with the result. */
+  async #check(): Promise<void> {
+    if (this.#busy()) return;
+    this._activity = "checking";
+    this._notice = undefined;
+    try {
+      const status = await this.#session.api("POST", "/check");
+      this._activity = "idle";
+      this.#applyStatus(status);
+      const check = status.connection.lastCheck;
+      if (check) this.#announce(lastCheckText(this.#strings(), check, this.#ago(check.at)));
+    } catch (err) {
+      this._activity = "idle";
+      this.#fail(codeOf(err));
+      // a 409 says the connection is no longer what the card shows
+      await this.#load(true);
+    }
+    await this.#focus(this._status?.connection.status === "connected" ? "#check" : "#state");
   }
 
   // ---------------------------------------------------------------- disconnecting
 
-  async #confirm(open: boolean): Promise<void> {
-    this._confirming = open;
-    await this.#focus(open ? "#confirm-no" : "#disconnect");
+  /** Escape closes the disconnect confirmation, back to the button that opened it. */
+  #onKeydown(e: KeyboardEvent): void {
+    if (e.key === "Escape" && this._activity === "confirming") void this.#go("idle", "#disconnect");
   }
 
   async #disconnect(): Promise<void> {
-    if (this._busy) return;
-    this._busy = "disconnecting";
+    if (this.#busy() || this.#session.readOnly()) return;
+    this._activity = "disconnecting";
     this._notice = undefined;
     try {
-      const status = await this.#api("POST", "/disconnect");
-      this._busy = null;
-      this._confirming = false;
+      const status = await this.#session.api("POST", "/disconnect");
+      this._activity = "idle";
       this.#flow.forget();
       this.#applyStatus(status);
       this.#succeed(this.#strings().disconnectedAnnouncement);
       this.dispatchEvent(new NinjaOneDisconnectedEvent());
       await this.#focus("#clientId");
     } catch (err) {
-      this._busy = null;
+      this._activity = "confirming";
       this.#fail(codeOf(err));
       await this.#focus("#confirm-no");
     }
@@ -409,153 +463,73 @@ export class NinjaOneSettings extends LitElement {
 
   // ---------------------------------------------------------------- rendering
 
+  /** The card listens once for all its buttons and runs the action their id names. */
+  #onClick(e: Event): void {
+    switch ((e.target as Element).closest("button")?.id) {
+      case "connect":
+      case "try-again":
+        return this.#connect();
+      case "check":
+        return void this.#check();
+      case "edit":
+        return void this.#go("editing", "#region");
+      case "cancel-edit":
+        this.#resetForm(this._status!); // what was typed goes
+        return void this.#go("idle", "#edit");
+      case "disconnect":
+        return void this.#go("confirming", "#confirm-no");
+      case "confirm-yes":
+        return void this.#disconnect();
+      case "confirm-no":
+        return void this.#go("idle", "#disconnect");
+      case "secret-toggle":
+        this._form = { ...this._form, showSecret: !this._form.showSecret };
+        return;
+      case "copy":
+        return void this.#copy();
+      case "retry":
+        return void this.#load();
+    }
+  }
+
   protected override render(): TemplateResult {
     const s = this.#strings();
     const st = this._status;
-    const c = st?.connection.status;
-    const state = !st ? null
-      : !st.credentials ? "not-configured"
-      : c === "connected" ? "connected"
-      : c === "reconnect_required" ? "reconnect"
-      : c === "credentials_rejected" ? "credentials-rejected"
-      : "saved";
-    const badges = {
-      "not-configured": s.badgeNotConfigured, saved: s.badgeSaved, connected: s.badgeConnected, reconnect: s.badgeReconnect,
-      "credentials-rejected": s.badgeCredentialsRejected,
-    };
     const n = this._notice;
-    const error = n?.code && s.errors[n.code];
-    return html`<section part="card" class="card" aria-labelledby="title" aria-busy=${!st && !n}>
+    const state = st && stateOf(st);
+    return html`<section part="card" class="card" aria-labelledby="title" aria-busy=${!st && !n}
+@click=${this.#onClick} @keydown=${this.#onKeydown} @input=${this.#onInput} @change=${this.#onInput} @submit=${this.#save}>
 <header part="header" class="header">
-  <h2 id="title" part="title">${s.title}</h2>
-  ${state && html`<span part="badge badge-${state}" class="badge">${badges[state]}</span>`}
+<h2 id="title" part="title">${s.title}</h2>
+${state ? badge(s, state) : nothing}
 </header>
 <div class="sr-only" role="status">${this._announcement}</div>
-${n && html`<div part="notice notice-${error ? "error" : "success"}" class="notice ${error ? "error" : "success"}"><p>
-  <strong>${error ? html`<span class="sr-only">${s.errorPrefix} </span>${error.message}` : n.text}</strong>
-  ${error && fill(error.action, { redirectUri: st?.redirectUri })}
-</p></div>`}
-${st ? [this.#instructions(s, st), this.#credentials(s, st), this.#connection(s, st)]
-  : n ? html`<div class="actions"><button part="button secondary-button" class="btn" @click=${this.#load}>${s.retry}</button></div>`
+${n ? notice(s, n, st?.redirectUri) : nothing}
+${st ? this.#body(s, st, state!)
+  : n?.code === "api_base_missing" ? nothing // trying again would not help
+  : n ? html`<div class="actions"><button type="button" id="retry" part="button secondary-button">${s.retry}</button></div>`
   : html`<p>${s.loading}</p>`}
 </section>`;
   }
 
-  #instructions(s: NinjaOneStrings, st: Status): TemplateResult {
-    const region = this.#regionOf(this._region) ?? st.regions[0];
-    const link = region && /^https?:\/\//.test(region.baseUrl)
-      ? region.baseUrl.replace(/\/+$/, "") + "/#/administration/apps/api/client"
-      : null;
-    return html`<details part="section instructions" class="section" ?open=${this._setupOpen ?? !st.credentials}
-  @toggle=${(e: Event) => this.#onSetupToggle(e, st)}>
-<summary><span part="step" class="step" aria-hidden="true">1</span>${s.setupHeading}</summary>
-<div class="body"><ol>
-  <li>${s.setupStep1}
-    ${link && html`<br><a part="setup-link" href=${link} target="_blank" rel="noopener noreferrer">${fill(s.setupOpenLink, { region: region!.label.replace(/\s*\(.*$/, "") })}<span class="sr-only"> ${s.newTab}</span></a>`}</li>
-  <li>${s.setupStep2}</li>
-  <li>${s.setupStep3}</li>
-  <li>${s.setupStep4}
-    <div part="redirect-uri" class="uri"><code id="redirect-uri">${st.redirectUri}</code
-      ><button part="button secondary-button copy-button" class="btn" aria-label=${s.copyLabel} @click=${this.#copy}>${this._copied ? s.copied : s.copy}</button></div>
-    <p part="hint" class="hint">${s.redirectUriNote}</p></li>
-  <li>${s.setupStep5}</li>
-  <li>${s.setupStep6}</li>
-</ol></div>
-</details>`;
-  }
-
-  /** Only the user's own toggles stick: Lit setting `open` fires `toggle` too. */
-  #onSetupToggle(e: Event, st: Status): void {
-    const open = (e.target as HTMLDetailsElement).open;
-    if (open !== (this._setupOpen ?? !st.credentials)) this._setupOpen = open;
-  }
-
-  #credentials(s: NinjaOneStrings, st: Status): TemplateResult {
-    const creds = st.credentials;
-    const { clientId, clientSecret, sameApp, valid } = this.#input();
-    const errs = this._fieldErrors;
-    const busy = this._busy === "saving";
-    // NinjaOne refused the saved secret: only the current one resumes the connection
-    const rejected = st.connection.status === "credentials_rejected";
-    const secretHint = !creds ? undefined
-      : clientId && !sameApp && !clientSecret ? s.clientSecretRequiredForChange
-      : rejected ? s.clientSecretRejectedHint
-      : s.clientSecretKeepHint;
-    // a field: label, control, hint and the worker's error for it, tied to the control
-    const describedBy = (id: string, hint?: boolean) =>
-      [hint && `${id}-hint`, errs[id] && `${id}-error`].filter(Boolean).join(" ") || nothing;
-    const field = (id: string, label: string, control: TemplateResult, hint?: string) => html`<div class="field">
-  <label part="label" for=${id}>${label}</label>${control}
-  ${hint && html`<p part="hint" class="hint" id="${id}-hint">${hint}</p>`}
-  ${errs[id] && html`<p part="field-error" class="field-error" id="${id}-error">${errs[id]}</p>`}
-</div>`;
-    return html`<section part="section credentials" class="section" aria-labelledby="credentials-heading">
-<h3 id="credentials-heading"><span part="step" class="step" aria-hidden="true">2</span>${s.credentialsHeading}</h3>
-<div class="body">
-${creds && html`<div part="saved" class="saved">
-  <h4 id="saved-heading" tabindex="-1">${s.savedHeading}</h4>
-  <dl>
-    ${row(s.regionLabel, this.#regionOf(creds.region)?.label ?? creds.region)}
-    ${row(s.clientIdLabel, html`<span class="mono">${creds.clientId}</span>`)}
-    ${row(s.clientSecretLabel, html`<span class="mono" aria-hidden="true">${MASK}${creds.secretLast4}</span><span class="sr-only">${fill(s.savedSecretEnding, { last4: creds.secretLast4 })}</span>`)}
-    ${row(s.savedUpdated, fill(creds.updatedBy ? s.savedUpdatedBy : "{date}", { date: this.#date(creds.updatedAt), user: creds.updatedBy }))}
-  </dl>
-</div>`}
-<form class="form" novalidate @submit=${this.#save}>
-  ${field("region", s.regionLabel, html`<select part="select" id="region" aria-invalid=${!!errs.region} aria-describedby=${describedBy("region", true)}
-    @change=${(e: Event) => (this._region = (e.target as HTMLSelectElement).value)}>
-    ${st.regions.map((r) => html`<option value=${r.id} ?selected=${r.id === this._region}>${r.label}</option>`)}
-  </select>`, s.regionHint)}
-  ${field("clientId", s.clientIdLabel, html`<input part="input" id="clientId" class="mono" autocomplete="off" spellcheck="false" required
-    .value=${this._clientId} aria-invalid=${!!errs.clientId} aria-describedby=${describedBy("clientId")}
-    @input=${(e: Event) => (this._clientId = (e.target as HTMLInputElement).value)}>`)}
-  ${field("clientSecret", s.clientSecretLabel, html`<div class="secret">
-    <input part="input" id="clientSecret" class="mono" type=${this._showSecret ? "text" : "password"} autocomplete="off" spellcheck="false" ?required=${!creds || rejected}
-      .value=${this._clientSecret} aria-invalid=${!!errs.clientSecret} aria-describedby=${describedBy("clientSecret", !!creds)}
-      @input=${(e: Event) => (this._clientSecret = (e.target as HTMLInputElement).value)}>
-    <button type="button" part="button secondary-button secret-toggle" class="btn" aria-label=${s.showSecretLabel} aria-pressed=${!!this._showSecret}
-      @click=${() => (this._showSecret = !this._showSecret)}>${s.showSecret}</button>
-  </div>`, secretHint)}
-  ${creds && st.connection.status !== "not_connected" && !sameApp ? html`<p part="hint" class="hint warn">${s.changeEndsConnection}</p>` : nothing}
-  <div class="actions"><button type="submit" id="save" part="button primary-button" class="btn primary" ?disabled=${!valid && !busy} aria-disabled=${busy}>${busy ? s.saving : s.save}</button></div>
-</form>
-</div>
-</section>`;
-  }
-
-  #connection(s: NinjaOneStrings, st: Status): TemplateResult {
-    const c = st.connection;
-    const hasCreds = !!st.credentials;
-    const connecting = this._busy === "connecting";
-    const disconnecting = this._busy === "disconnecting";
-    const hint = !hasCreds ? s.connectNeedsCredentials : connecting ? s.connectingHint : "";
-    return html`<section part="section connection" class="section" aria-labelledby="connection-heading">
-<h3 id="connection-heading" tabindex="-1"><span part="step" class="step" aria-hidden="true">3</span>${s.connectionHeading}</h3>
-<div class="body">
-${c.status === "connected" ? html`<p class="ok">${s.connectedText}</p>
-  <dl part="details">
-    ${row(s.connectedSince, this.#date(c.connectedAt))}
-    ${row(s.scopes, html`<ul class="chips">${(c.scopes ?? []).map((x) => html`<li>${x}</li>`)}</ul>`)}
-  </dl>`
-  : c.status === "reconnect_required" ? html`<p class="warn">${s.reconnectText}</p>`
-  : c.status === "credentials_rejected" ? html`<p class="warn">${s.credentialsRejectedText}</p>`
-  : html`<p>${s.notConnectedText}</p>`}
-${this._confirming ? html`<div part="confirm" class="confirm" role="group" aria-labelledby="confirm-heading" aria-describedby="confirm-text">
-  <h4 id="confirm-heading">${s.confirmHeading}</h4>
-  <p id="confirm-text">${s.confirmText}</p>
-  <div class="actions">
-    <button id="confirm-yes" part="button danger-button" class="btn danger" aria-disabled=${disconnecting} @click=${this.#disconnect}>${disconnecting ? s.disconnecting : s.confirmYes}</button>
-    <button id="confirm-no" part="button secondary-button" class="btn" @click=${() => this.#confirm(false)}>${s.confirmNo}</button>
-  </div>
-</div>`
-  : html`<div class="actions">
-  ${c.status === "connected" || c.status === "credentials_rejected" ? nothing : html`<button id="connect" part="button primary-button" class="btn primary" ?disabled=${!hasCreds} aria-disabled=${connecting}
-    aria-describedby=${hint ? "connect-hint" : nothing} @click=${this.#connect}>${connecting ? s.connecting : c.status === "reconnect_required" ? s.reconnect : s.connect}</button>`}
-  ${st.credentials && html`<button id="disconnect" part="button secondary-button" class="btn danger-text" @click=${() => this.#confirm(true)}>${c.status === "not_connected" ? s.removeCredentials : s.disconnect}</button>`}
-</div>
-${hint && html`<p part="hint" class="hint" id="connect-hint">${hint}</p>`}`}
-</div>
-</section>`;
+  /** The card below the header: the three steps while nothing is saved, else the summary first. */
+  #body(s: NinjaOneStrings, st: Status, state: NinjaOneState): unknown {
+    const a = this._activity;
+    const readOnly = this.#session.readOnly();
+    const v: View = {
+      s, st, state, activity: a, readOnly,
+      form: this._form,
+      ...this.#input(),
+      copied: this._copied,
+      setupOpen: this._setupOpen ?? !st.credentials,
+      date: (iso) => this.#date(iso),
+      ago: (iso) => this.#ago(iso),
+      setupToggle: (e) => this.#onSetupToggle(e),
+    };
+    // a read-only session sees the state and the last check, and no control that changes them
+    if (readOnly) return summary(v, false);
+    if (state === "not-configured") return [setup(v), form(v), connectStep(v)];
+    return [summary(v, a === "editing" || a === "saving" || state === "credentials-rejected"), setup(v)];
   }
 }
 

@@ -4,9 +4,10 @@
  * Hosts change wording or translate in two ways:
  * - per element: `el.strings = { connect: "Verbinden", errors: { access_denied: { message: "…" } } }`
  *   (a partial object; `errors` entries are merged per code);
- * - per language: `NinjaOneSettings.translations.de = { … }`, selected by the element's `lang`
- *   attribute (or the nearest `lang` of its ancestors / the document), falling back to the base
- *   language (`de-CH` → `de`) and then to English.
+ * - per language: `customElements.get("ninjaone-settings").translations.de = { … }` (what
+ *   widget/locales/de.ts and fr.ts do when imported), selected by the element's `lang` attribute
+ *   (or the nearest `lang` of its ancestors / the document), falling back to the base language
+ *   (`de-CH` → `de`) and then to English.
  *
  * `{name}` placeholders are filled in by the element; a missing value leaves the placeholder empty.
  */
@@ -14,7 +15,7 @@
 import type { ApiErrorCode, FlowErrorCode } from "../contract/index.js";
 
 /** The fixed error codes the widget knows: the worker's (CONTRACT.md) and the widget's own. */
-export type ErrorCode = ApiErrorCode | FlowErrorCode | "network_error" | "popup_closed" | "unknown";
+export type ErrorCode = ApiErrorCode | FlowErrorCode | "network_error" | "popup_closed" | "api_base_missing" | "unknown";
 
 export interface ErrorText {
   /** What happened, in plain language. */
@@ -59,18 +60,20 @@ export const en = {
   clientSecretRequiredForChange: "Enter the secret for the new Client ID or region.",
   clientSecretRejectedHint: "Required: NinjaOne rejected the saved secret. Enter the current one.",
   showSecret: "Show",
+  hideSecret: "Hide",
   showSecretLabel: "Show client secret",
+  hideSecretLabel: "Hide client secret",
   changeEndsConnection: "Saving another Client ID or region ends the current connection.",
   save: "Save credentials",
-  saving: "Saving…",
+  saving: "Checking with NinjaOne…",
   savedAnnouncement: "Credentials saved.",
 
-  savedHeading: "Saved credentials",
   savedSecretEnding: "ending in {last4}",
   savedUpdated: "Last saved",
   savedUpdatedBy: "{date} by {user}",
 
   connectionHeading: "Connect",
+  notConfiguredText: "NinjaOne is not set up yet.",
   notConnectedText: "Sign in to NinjaOne and allow access.",
   connectNeedsCredentials: "Save your credentials first.",
   connect: "Connect to NinjaOne",
@@ -79,11 +82,27 @@ export const en = {
   reconnect: "Reconnect",
   reconnectText: "NinjaOne no longer accepts this connection (access expired or was revoked). Reconnect: your saved credentials are reused.",
   credentialsRejectedText:
-    "NinjaOne no longer accepts the saved Client Secret (it was changed or regenerated in NinjaOne). Enter the current Client Secret above and save: the connection resumes without signing in again.",
+    "NinjaOne no longer accepts the saved Client Secret (it was changed or regenerated in NinjaOne). Enter the current Client Secret below and save: the connection resumes without signing in again.",
   connectedText: "Connected to NinjaOne.",
   connectedSince: "Connected since",
   scopes: "Granted scopes",
   connectedAnnouncement: "NinjaOne connected.",
+  changeCredentials: "Change credentials",
+  readOnly: "Ask an administrator of your account to change this.",
+
+  testConnection: "Test connection",
+  checking: "Testing…",
+  lastCheck: "Last check",
+  checkOk: "Checked {time}: NinjaOne answered.",
+  checkUnauthorized: "Checked {time}: NinjaOne refused the connection's access. Reconnect.",
+  checkScopeMissing: "Checked {time}: the client app lacks the Monitoring scope. Add it in NinjaOne, then reconnect.",
+  checkUnreachable: "Checked {time}: NinjaOne could not be reached.",
+  checkError: "Checked {time}: NinjaOne answered with an error.",
+
+  webhooks: "NinjaOne webhooks",
+  webhooksRegistered: "Registered {date}",
+  webhooksPending: "Registering NinjaOne webhooks…",
+  webhooksNotPermitted: "Webhooks need a NinjaOne system administrator: reconnect as one.",
 
   disconnect: "Disconnect",
   removeCredentials: "Remove credentials",
@@ -179,6 +198,10 @@ export const en = {
     popup_closed: {
       message: "No result came back from the NinjaOne window.",
       action: "If NinjaOne said “Not found”, check the Client ID and the region. Still signing in? This updates when you finish.",
+    },
+    api_base_missing: {
+      message: "Set api-base to your worker's URL.",
+      action: "Bundled into this page, the widget cannot tell where the worker is: give it the attribute api-base, e.g. https://ninjaone.example.com.",
     },
     unknown: {
       message: "Something went wrong.",

@@ -1,69 +1,213 @@
-// Builds <ninjaone-settings> into dist/widget/:
-//   ninjaone-settings.js        self-contained ES module (Lit included), minified
+// `vite build --config widget/vite.config.ts` (what `npm run build` runs) builds:
+//
+// The script-tag builds the worker serves from dist/widget/ (entry script-entry.ts, Lit inlined,
+// `api-base` defaulting to the worker's origin):
+//   ninjaone-settings.js        ES module, minified
 //   ninjaone-settings.iife.js   the same as a classic script
-//   *.d.ts                      declarations for hosts that bundle or type-check against it
-//                               (with ../contract/index.d.ts, the wire types they import)
+//   locales/<lang>.js           one small module per widget/locales/<lang>.ts, loaded only when asked for
 //   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties)
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+//
+// The npm package's other entries (see package.json `exports`):
+//   dist/lib/index.js           `ninjaone-settings`: the element for bundlers (entry index.ts, Lit
+//                               external so hosts share one copy, no default `api-base`)
+//   dist/lib/react.js           `ninjaone-settings/react` (React and @lit/react external)
+//   dist/lib/locales/<lang>.js  `ninjaone-settings/locales/<lang>`
+//   dist/server/index.js        `ninjaone-settings/server`, the host-backend SDK (not minified)
+//   dist/types/**.d.ts          declarations of all of these (with dist/types/contract, the wire
+//                               types they import), and widget/jsx.d.ts for `ninjaone-settings/jsx`
+//
+// The default export is the script-tag build; the others run after it (packageBuilds below), each
+// with its own inline config, so that `build({ configFile })` with another entry (scripts/bench.mjs)
+// builds only what it asks for.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type Plugin } from "vite";
+import { build, defineConfig, type InlineConfig, type LogLevel, type Plugin } from "vite";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const entry = `${root}widget/ninjaone-settings.ts`;
-const outDir = `${root}dist/widget`;
+const element = `${root}widget/ninjaone-settings.ts`;
+const scriptEntry = `${root}widget/script-entry.ts`;
+const dist = `${root}dist`;
+const outDir = `${dist}/widget`;
 
-/** Declarations and the manifest, written once after both formats are built. */
-function hostArtifacts(): Plugin {
+/** The languages in widget/locales/ (whatever exists: each file registers one translation). */
+const locales = (): string[] =>
+  existsSync(`${root}widget/locales`)
+    ? readdirSync(`${root}widget/locales`)
+        .filter((f) => /^[a-z]{2,3}(-[A-Za-z0-9]+)*\.ts$/.test(f) && !f.endsWith(".d.ts"))
+        .map((f) => f.slice(0, -3))
+        .sort()
+    : [];
+
+/** What every build shares: native class fields, static blocks and `#private` members (which the
+ * minifier renames); every browser with the CSS the widget uses (`light-dark()`, container
+ * queries) has ES2022. */
+const common = {
+  target: "es2022",
+  minify: true,
+  sourcemap: false,
+  // STACK.md trap 3: library-mode ES output is not fully minified without this
+  output: { minify: true },
+} as const;
+
+/** Production builds of dependencies (Lit's, not its dev mode) whatever NODE_ENV says: Vite picks the
+ * `development` export condition when NODE_ENV is set to anything but "production" (vitest sets "test"). */
+const resolve = { conditions: ["module", "browser", "production"] };
+
+/** A locale for script-tag hosts: one self-contained module, everything it imports inlined. */
+const localeBuild = (lang: string, logLevel: LogLevel): InlineConfig => ({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel,
+  resolve,
+  build: {
+    outDir: `${outDir}/locales`,
+    emptyOutDir: false,
+    target: common.target,
+    minify: common.minify,
+    sourcemap: common.sourcemap,
+    lib: { entry: `${root}widget/locales/${lang}.ts`, formats: ["es"], fileName: () => `${lang}.js` },
+    rolldownOptions: {
+      output: common.output,
+      // the IIFE has no `import.meta`: script-entry.ts reads `document.currentScript` there
+      checks: { emptyImportMeta: false },
+    },
+  },
+});
+
+/** Lit, React and @lit/react stay imports: the package depends on them, the host's bundler dedupes them. */
+const EXTERNAL = [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//, /^react(-dom)?(\/|$)/];
+
+/** The package's bundler entries, in one build so that they share modules (and the element's class). */
+const libBuild = (logLevel: LogLevel): InlineConfig => ({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel,
+  resolve,
+  build: {
+    outDir: `${dist}/lib`,
+    emptyOutDir: true,
+    target: common.target,
+    minify: common.minify,
+    sourcemap: common.sourcemap,
+    lib: {
+      entry: {
+        index: `${root}widget/index.ts`,
+        react: `${root}widget/react.ts`,
+        ...Object.fromEntries(locales().map((lang) => [`locales/${lang}`, `${root}widget/locales/${lang}.ts`])),
+      },
+      formats: ["es"],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      external: EXTERNAL,
+      // the shared modules may live in an entry chunk (index.js holds the element; react.js imports
+      // it) instead of a chunk of their own behind a one-line facade
+      preserveEntrySignatures: "allow-extension",
+      output: { ...common.output, chunkFileNames: "chunks/[name]-[hash].js" },
+    },
+  },
+});
+
+/** The host-backend SDK: dependency-free, readable (not minified). */
+const serverBuild = (logLevel: LogLevel): InlineConfig => ({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel,
+  resolve,
+  build: {
+    outDir: `${dist}/server`,
+    emptyOutDir: true,
+    target: common.target,
+    minify: false,
+    sourcemap: false,
+    lib: { entry: `${root}server/index.ts`, formats: ["es"], fileName: () => "index.js" },
+  },
+});
+
+/** Declarations of every entry, into dist/types/ (self-contained: dist/types/contract comes along). */
+async function declarations(): Promise<void> {
+  const { default: ts } = await import("typescript");
+  const entries = [
+    `${root}widget/index.ts`,
+    `${root}widget/react.ts`,
+    ...locales().map((lang) => `${root}widget/locales/${lang}.ts`),
+    `${root}server/index.ts`,
+  ];
+  const program = ts.createProgram(entries, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2023.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+    useDefineForClassFields: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    rootDir: root,
+    outDir: `${dist}/types`,
+  });
+  rmSync(`${dist}/types`, { recursive: true, force: true });
+  const result = program.emit();
+  const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+  if (errors.length > 0) {
+    throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+  }
+  // hand-written: tsc does not emit .d.ts sources
+  copyFileSync(`${root}widget/jsx.d.ts`, `${dist}/types/widget/jsx.d.ts`);
+}
+
+/** The Custom Elements Manifest, served by the worker and shipped in the package. */
+async function manifest(): Promise<void> {
+  // @ts-expect-error: the analyzer ships no types for these modules
+  const { create, ts: cemTs } = await import("@custom-elements-manifest/analyzer");
+  // @ts-expect-error: the analyzer ships no types for these modules
+  const { litPlugin } = await import("@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js");
+  const source = cemTs.createSourceFile("ninjaone-settings.js", readFileSync(element, "utf8"), cemTs.ScriptTarget.ES2022, true);
+  const cem = create({ modules: [source], plugins: [...litPlugin()] });
+  // keep the public surface only: internal state (`_x`) and the unnamed `new X()` dispatches go
+  type Named = { name?: string; privacy?: string };
+  const isPublic = (m: Named) => !!m.name && !m.name.startsWith("_") && m.privacy !== "private" && m.privacy !== "protected";
+  for (const mod of cem.modules) {
+    // only what the module exports (the analyzer also lists some locals of `#private` methods)
+    const exported = new Set((mod.exports ?? []).map((e: { declaration?: Named }) => e.declaration?.name));
+    mod.declarations = (mod.declarations ?? []).filter((d: Named) => exported.has(d.name));
+    for (const d of mod.declarations) {
+      for (const key of ["attributes", "members", "events"]) if (d[key]) d[key] = d[key].filter(isPublic);
+      // the analyzer also names an event after the variable of `new XEvent(detail)`: the element's
+      // events are the `@event` ones, all `ninjaone-*`
+      if (d.events) d.events = d.events.filter((e: Named & { description?: string }) => e.name!.startsWith("ninjaone-") || !!e.description);
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}/custom-elements.json`, JSON.stringify(cem, null, 2) + "\n");
+}
+
+/** After the script-tag build (both formats): the manifest, the locales, the package's entries and types. */
+function packageBuilds(): Plugin {
   let done = false;
+  let ours = false;
+  let logLevel: LogLevel = "info";
   return {
-    name: "ninjaone-host-artifacts",
+    name: "ninjaone-package-builds",
     apply: "build",
+    configResolved(config) {
+      // only the full build: not one that `build({ configFile })` pointed at another entry
+      const entry = config.build.lib && config.build.lib.entry;
+      ours = entry === scriptEntry;
+      logLevel = config.logLevel ?? "info";
+    },
     async closeBundle() {
-      if (done) return;
+      if (done || !ours) return;
       done = true;
-      mkdirSync(outDir, { recursive: true });
-
-      const { default: ts } = await import("typescript");
-      const program = ts.createProgram([entry], {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        lib: ["lib.es2023.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
-        types: [],
-        strict: true,
-        skipLibCheck: true,
-        useDefineForClassFields: false,
-        declaration: true,
-        emitDeclarationOnly: true,
-        // The widget imports the shared wire types from contract/: their declarations land in
-        // dist/contract/, so that dist/widget/*.d.ts keep resolving "../contract/index.js".
-        rootDir: root,
-        outDir: `${root}dist`,
-      });
-      const result = program.emit();
-      const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
-      if (errors.length > 0) {
-        throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
-      }
-
-      // @ts-expect-error: the analyzer ships no types for these modules
-      const { create, ts: cemTs } = await import("@custom-elements-manifest/analyzer");
-      // @ts-expect-error: the analyzer ships no types for these modules
-      const { litPlugin } = await import("@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js");
-      const source = cemTs.createSourceFile("ninjaone-settings.js", readFileSync(entry, "utf8"), cemTs.ScriptTarget.ES2022, true);
-      const manifest = create({ modules: [source], plugins: [...litPlugin()] });
-      // keep the public surface only: internal state (`_x`) and the unnamed `new X()` dispatches go
-      type Named = { name?: string; privacy?: string };
-      const isPublic = (m: Named) => !!m.name && !m.name.startsWith("_") && m.privacy !== "private" && m.privacy !== "protected";
-      for (const mod of manifest.modules) {
-        // only what the module exports (the analyzer also lists some locals of `#private` methods)
-        const exported = new Set((mod.exports ?? []).map((e: { declaration?: Named }) => e.declaration?.name));
-        mod.declarations = (mod.declarations ?? []).filter((d: Named) => exported.has(d.name));
-        for (const d of mod.declarations) {
-          for (const key of ["attributes", "members", "events"]) if (d[key]) d[key] = d[key].filter(isPublic);
-        }
-      }
-      writeFileSync(`${outDir}/custom-elements.json`, JSON.stringify(manifest, null, 2) + "\n");
+      await manifest();
+      for (const lang of locales()) await build(localeBuild(lang, logLevel));
+      await build(libBuild(logLevel));
+      await build(serverBuild(logLevel));
+      await declarations();
     },
   };
 }
@@ -71,25 +215,25 @@ function hostArtifacts(): Plugin {
 export default defineConfig({
   root,
   publicDir: false,
-  plugins: [hostArtifacts()],
+  resolve,
+  plugins: [packageBuilds()],
   build: {
     outDir,
     emptyOutDir: true,
-    // native class fields, static blocks and `#private` members (which the minifier renames);
-    // every browser with the CSS the widget uses (`light-dark()`, container queries) has ES2022
-    target: "es2022",
-    minify: true,
-    sourcemap: false,
+    target: common.target,
+    minify: common.minify,
+    sourcemap: common.sourcemap,
     reportCompressedSize: true,
     lib: {
-      entry,
+      entry: scriptEntry,
       name: "NinjaOneSettings",
       formats: ["es", "iife"],
       fileName: (format) => (format === "es" ? "ninjaone-settings.js" : "ninjaone-settings.iife.js"),
     },
     rolldownOptions: {
-      // STACK.md trap 3: library-mode ES output is not fully minified without this
-      output: { minify: true },
+      output: common.output,
+      // the IIFE has no `import.meta`: script-entry.ts reads `document.currentScript` there
+      checks: { emptyImportMeta: false },
     },
   },
 });

@@ -1,10 +1,17 @@
-// Test helpers: a fake of the worker's three JSON routes behind a stubbed `fetch`, and small
-// shadow-DOM queries. The real worker is exercised by the end-to-end suite.
+// Test helpers: a fake of the worker's JSON routes behind a stubbed `fetch`, and small shadow-DOM
+// queries. The real worker is exercised by the end-to-end suite.
 import { fixture, html } from "@open-wc/testing";
 import { nothing } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
 import { vi, expect } from "vitest";
-import type { NinjaOneSettings, Status, NinjaOneStringsOverride } from "../../widget/ninjaone-settings.js";
+import type { LastCheck, NinjaOneSettings, Status, NinjaOneStringsOverride } from "../../widget/ninjaone-settings.js";
+
+declare module "vitest/browser" {
+  interface BrowserCommands {
+    /** Emulates `prefers-color-scheme` for the test page; see vitest.config.ts. */
+    colorScheme: (scheme: "light" | "dark") => Promise<void>;
+  }
+}
 
 export const API = "https://worker.test";
 export const REDIRECT_URI = "https://worker.test/api/integrations/ninjaone/callback";
@@ -23,9 +30,18 @@ export const SAVED = {
 export const CONNECTED = {
   status: "connected" as const,
   connectedAt: "2026-03-02T09:30:00Z",
-  expiresAt: "2026-03-02T10:30:00Z",
   scopes: ["monitoring", "offline_access"],
 };
+
+/**
+ * A widget token as the host mints it, with `perm` in its payload (the signature is not checked
+ * by the widget; the fake worker only knows the whole string).
+ */
+export function widgetToken(claims: Record<string, unknown>): string {
+  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ tenant: "acme", aud: "ninjaone-settings", ...claims })}.c2lnbmF0dXJl`;
+}
+export const READ_TOKEN = widgetToken({ perm: "read", sub: "viewer@example.com" });
 
 /** What the fake's POST /launch-ticket answers. */
 export const TICKET = "T".repeat(43);
@@ -40,7 +56,7 @@ export interface Call {
 export const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-/** An in-memory stand-in for GET /status, PUT /credentials, POST /launch-ticket and POST /disconnect. */
+/** An in-memory stand-in for GET /status, PUT /credentials, POST /check, POST /launch-ticket and POST /disconnect. */
 export function fakeWorker(initial: Partial<Status> = {}) {
   const w = {
     status: {
@@ -51,11 +67,13 @@ export function fakeWorker(initial: Partial<Status> = {}) {
       ...initial,
     } as Status,
     calls: [] as Call[],
-    tokens: new Set(["good"]),
+    tokens: new Set(["good", READ_TOKEN]),
+    /** What the next POST /check records. */
+    check: { ok: true } as { ok: boolean; error?: LastCheck["error"] },
     /** The bodies of POST /launch-ticket. */
     tickets: [] as { returnTo: string }[],
-    /** Return a response to short-cut a request (e.g. an error), or undefined to go on. */
-    override: undefined as undefined | ((call: Call) => Response | Promise<Response> | undefined),
+    /** Return a response to short-cut a request (e.g. an error), or undefined (maybe later) to go on. */
+    override: undefined as undefined | ((call: Call) => Response | Promise<Response | undefined> | undefined),
   };
   const realFetch = globalThis.fetch.bind(globalThis);
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -68,11 +86,18 @@ export function fakeWorker(initial: Partial<Status> = {}) {
       auth: new Headers(init?.headers).get("Authorization"),
     };
     w.calls.push(call);
-    const shortcut = w.override?.(call);
+    const shortcut = await w.override?.(call);
     if (shortcut) return shortcut;
     const token = call.auth?.replace(/^Bearer /, "");
     if (!token || !w.tokens.has(token)) return json(401, { error: "unauthorized", message: "Unauthorized." });
     if (call.method === "GET" && call.path === "/status") return json(200, w.status);
+    if (call.method === "POST" && call.path === "/check") {
+      if (w.status.connection.status !== "connected") return json(409, { error: w.status.connection.status, message: "Not connected." });
+      w.status = { ...w.status, connection: { ...w.status.connection, lastCheck: { at: new Date().toISOString(), ...w.check } } };
+      return json(200, w.status);
+    }
+    // what the worker answers a read-only session's changes
+    if (token === READ_TOKEN) return json(403, { error: "forbidden", message: "Forbidden." });
     if (call.method === "PUT" && call.path === "/credentials") {
       const { region, clientId, clientSecret } = call.body as Record<string, string | undefined>;
       const current = w.status.credentials;
@@ -155,6 +180,12 @@ export function button(el: NinjaOneSettings, name: string | RegExp): HTMLButtonE
 export function type(input: HTMLInputElement | HTMLSelectElement, value: string): void {
   input.value = value;
   input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? "change" : "input", { bubbles: true, composed: true }));
+}
+
+/** Opens the form of a saved state with "Change credentials". */
+export async function edit(el: NinjaOneSettings): Promise<void> {
+  button(el, "Change credentials")!.click();
+  await vi.waitFor(() => expect(el.shadowRoot!.querySelector("form")).not.toBeNull());
 }
 
 /** The text announced in the live region. */

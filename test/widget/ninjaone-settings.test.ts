@@ -1,15 +1,18 @@
 import { expect as chaiExpect, fixture, fixtureCleanup, html } from "@open-wc/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { NinjaOneSettings, en, type ErrorCode } from "../../widget/ninjaone-settings.js";
+import { commands, page } from "vitest/browser";
+import { NinjaOneSettings, NinjaOneStatusEvent, en, type ErrorCode, type Status, type StatusDetail } from "../../widget/ninjaone-settings.js";
 import {
   $,
   API,
   CONNECTED,
+  READ_TOKEN,
   REDIRECT_URI,
   SAVED,
   TICKET,
   announced,
   button,
+  edit,
   fakeWorker,
   json,
   loaded,
@@ -19,13 +22,15 @@ import {
 } from "./helpers.js";
 
 const accessible = (el: Element) => chaiExpect(el).to.be.accessible();
+const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000 - 5_000).toISOString();
 const startUrl = location.href;
 
 afterEach(() => {
   fixtureCleanup();
   vi.restoreAllMocks();
   history.replaceState(null, "", startUrl);
-  NinjaOneSettings.translations = {};
+  for (const lang of Object.keys(NinjaOneSettings.translations)) delete NinjaOneSettings.translations[lang];
   NinjaOneSettings.pollInterval = 2000;
 });
 
@@ -83,24 +88,52 @@ describe("states", () => {
     await accessible(el);
   });
 
-  it("saved: summary with masked secret, blank secret field with keep hint, Connect enabled", async () => {
+  it("saved: the summary leads with the state and Connect; the form waits for Change credentials", async () => {
     fakeWorker({ credentials: SAVED });
     const el = await mount();
     expect(text($(el, "[part~='badge']"))).toBe("Not connected");
+    const summary = $(el, "[part~='connection']")!;
+    expect(summary.compareDocumentPosition($(el, "details")!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy(); // summary first
+    expect(text($(el, "#state"))).toBe("Sign in to NinjaOne and allow access.");
     const saved = text($(el, "[part~='saved']"));
     expect(saved).toContain("EU (eu.ninjarmm.com)");
     expect(saved).toContain("client-abc-123");
     expect(saved).toContain("••••••••••••WXYZ");
     expect(saved).toContain("alice@example.com");
     expect(saved).toMatch(/2026/);
+    expect([...summary.querySelectorAll("button")].map((b) => text(b))).toEqual(["Connect to NinjaOne", "Change credentials", "Remove credentials"]);
+    expect(($(el, "#connect") as HTMLButtonElement).disabled).toBe(false);
+    expect($(el, "form")).toBeNull();
+    expect(($(el, "details") as HTMLDetailsElement).open).toBe(false); // setup steps: there, folded
+    expect(text($(el, "details summary"))).toBe("Create a client app in NinjaOne");
+    await accessible(el);
+
+    await edit(el);
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("region"));
+    expect(text($(el, "#credentials-heading"))).toBe("Change credentials");
     expect(($(el, "#region") as HTMLSelectElement).value).toBe("eu");
     expect(($(el, "#clientId") as HTMLInputElement).value).toBe("client-abc-123");
     const secret = $(el, "#clientSecret") as HTMLInputElement;
     expect(secret.value).toBe("");
     expect(text(el.shadowRoot!.getElementById(secret.getAttribute("aria-describedby")!))).toBe("Leave blank to keep the saved secret.");
-    expect(($(el, "#connect") as HTMLButtonElement).disabled).toBe(false);
-    expect(($(el, "details") as HTMLDetailsElement).open).toBe(false);
+    expect(button(el, "Change credentials")).toBeNull(); // it is open
     await accessible(el);
+  });
+
+  it("Change credentials: Cancel closes the form, drops what was typed and returns focus", async () => {
+    const w = fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    await edit(el);
+    type($(el, "#clientId") as HTMLInputElement, "typed-but-cancelled");
+    type($(el, "#clientSecret") as HTMLInputElement, "typed-secret");
+    await el.updateComplete;
+    button(el, "Cancel")!.click();
+    await vi.waitFor(() => expect($(el, "form")).toBeNull());
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("edit"));
+    await edit(el);
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe(SAVED.clientId);
+    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("");
+    expect(w.calls.filter((c) => c.method !== "GET")).toEqual([]);
   });
 
   it("saved: the mask has the same width whatever the secret", async () => {
@@ -110,15 +143,18 @@ describe("states", () => {
     expect(mask).toBe("••••••••••••1234");
   });
 
-  it("connected: since, scopes and Disconnect; no Connect", async () => {
+  it("connected: since (no token expiry), scopes, Test connection, Change credentials and Disconnect; no Connect", async () => {
     fakeWorker({ credentials: SAVED, connection: CONNECTED });
     const el = await mount();
     expect(text($(el, "[part~='badge']"))).toBe("Connected");
+    expect(text($(el, "#state"))).toBe("Connected to NinjaOne.");
     const details = $(el, "[part~='details']")!;
     expect(text(details)).toContain("Connected since");
-    expect([...details.querySelectorAll("li")].map((li) => text(li))).toEqual(["monitoring", "offline_access"]);
+    expect(text(details)).not.toMatch(/expire/i);
+    expect(text(details)).toContain("Granted scopesmonitoring, offline_access");
     expect($(el, "#connect")).toBeNull();
-    expect(button(el, "Disconnect")).not.toBeNull();
+    expect([...$(el, ".actions")!.querySelectorAll("button")].map((b) => text(b))).toEqual(["Test connection", "Change credentials", "Disconnect"]);
+    expect($(el, "form")).toBeNull();
     await accessible(el);
   });
 
@@ -130,7 +166,8 @@ describe("states", () => {
     const reconnect = $(el, "#connect") as HTMLButtonElement;
     expect(text(reconnect)).toBe("Reconnect");
     expect(reconnect.disabled).toBe(false);
-    expect(button(el, "Disconnect")).not.toBeNull();
+    expect([...$(el, ".actions")!.querySelectorAll("button")].map((b) => text(b))).toEqual(["Reconnect", "Change credentials", "Disconnect"]);
+    expect($(el, "form")).toBeNull();
     await accessible(el);
   });
 
@@ -142,8 +179,12 @@ describe("states", () => {
     expect(badge.getAttribute("part")).toContain("badge-credentials-rejected");
     const connection = text($(el, "[part~='connection']"));
     expect(connection).toContain("no longer accepts the saved Client Secret");
-    expect(connection).toContain("Enter the current Client Secret above and save");
+    expect(connection).toContain("Enter the current Client Secret below and save");
     expect($(el, "#connect")).toBeNull(); // signing in again would not help
+    // the state asks for the secret, so the form is open, asking for that alone
+    expect($(el, "#region")).toBeNull();
+    expect($(el, "#clientId")).toBeNull();
+    expect(button(el, "Cancel")).toBeNull();
     const secret = $(el, "#clientSecret") as HTMLInputElement;
     expect(secret.required).toBe(true);
     expect(text($(el, "#clientSecret-hint"))).toBe("Required: NinjaOne rejected the saved secret. Enter the current one.");
@@ -160,7 +201,18 @@ describe("states", () => {
     ($(el, "#save") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(text($(el, "[part~='badge']"))).toBe("Connected"));
     expect(w.calls.find((c) => c.method === "PUT")!.body).toEqual({ region: "eu", clientId: SAVED.clientId, clientSecret: "the-current-secret-0000" });
-    expect(secret.required).toBe(false);
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("state"));
+    expect($(el, "form")).toBeNull();
+  });
+
+  it("credentials rejected: Change credentials still offers the whole form", async () => {
+    fakeWorker({ credentials: SAVED, connection: { status: "credentials_rejected", connectedAt: CONNECTED.connectedAt } });
+    const el = await mount();
+    await edit(el);
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe(SAVED.clientId);
+    button(el, "Cancel")!.click();
+    await vi.waitFor(() => expect($(el, "#clientId")).toBeNull());
+    expect($(el, "#clientSecret")).not.toBeNull();
   });
 
   it("dark palette (host pins color-scheme: dark) passes accessibility checks", async () => {
@@ -184,6 +236,33 @@ describe("states", () => {
     expect(card.getBoundingClientRect().width).toBeLessThanOrEqual(320);
     expect(card.scrollWidth).toBeLessThanOrEqual(card.clientWidth);
   });
+});
+
+describe("a layout led by the connection's state", () => {
+  afterEach(async () => {
+    await page.viewport(414, 896); // vitest's default
+  });
+
+  const states = [
+    ["saved", { credentials: SAVED }, "Not connected", "#connect"],
+    ["connected", { credentials: SAVED, connection: { ...CONNECTED, lastCheck: { at: minutesAgo(3), ok: true } } }, "Connected", "#check"],
+    ["reconnect required", { credentials: SAVED, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt, scopes: CONNECTED.scopes } }, "Reconnect required", "#connect"],
+    ["credentials rejected", { credentials: SAVED, connection: { status: "credentials_rejected", connectedAt: CONNECTED.connectedAt, scopes: CONNECTED.scopes } }, "Secret rejected", "#save"],
+  ] as const;
+  for (const [name, status, badge, action] of states) {
+    it(`${name}: at 320 × 600 px the state and its main action show without scrolling`, async () => {
+      await page.viewport(320, 600);
+      fakeWorker(status as Partial<Status>);
+      const el = await mount();
+      expect(text($(el, "[part~='badge']"))).toBe(badge);
+      for (const selector of ["[part~='badge']", "#state", action]) {
+        const box = $(el, selector)!.getBoundingClientRect();
+        expect(box.height, selector).toBeGreaterThan(0);
+        expect(box.bottom, `${selector} is below the fold`).toBeLessThanOrEqual(600);
+      }
+      expect(document.documentElement.scrollWidth).toBeLessThanOrEqual(320);
+    });
+  }
 });
 
 describe("errors", () => {
@@ -286,7 +365,8 @@ describe("saving credentials", () => {
     expect(put).toMatchObject({ path: "/credentials", auth: "Bearer good" });
     expect(put.body).toEqual({ region: "eu", clientId: "my-client", clientSecret: "s3cr3t-value-9876" });
     await el.updateComplete;
-    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("");
+    expect($(el, "form")).toBeNull(); // saved: the summary leads, the secret is gone with the form
+    expect(text(el.shadowRoot)).not.toContain("s3cr3t");
     expect(events[0]!.bubbles && events[0]!.composed).toBe(true);
     expect(events[0]!.detail).toMatchObject({ region: "eu", clientId: "my-client" });
     expect(JSON.stringify(events[0]!.detail)).not.toMatch(/s3cr3t|9876/);
@@ -320,6 +400,7 @@ describe("saving credentials", () => {
   it("with a saved secret: a blank field keeps it (nothing is sent); a new client id needs a secret", async () => {
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
+    await edit(el);
     const save = $(el, "#save") as HTMLButtonElement;
     const secret = $(el, "#clientSecret") as HTMLInputElement;
     expect(secret.value).toBe("");
@@ -346,14 +427,16 @@ describe("saving credentials", () => {
     // A save answered with the same `updatedAt` (twice within the same millisecond) does not refill the form by itself.
     w.override = (call) => (call.method === "PUT" ? json(200, w.status) : undefined);
     const el = await mount();
-    const secret = $(el, "#clientSecret") as HTMLInputElement;
-    type(secret, "rotated-secret-0000");
+    await edit(el);
+    type($(el, "#clientSecret") as HTMLInputElement, "rotated-secret-0000");
     await el.updateComplete;
     ($(el, "#save") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(announced(el)).toBe("Credentials saved."));
     await el.updateComplete;
     expect(w.calls.find((c) => c.method === "PUT")!.body).toEqual({ region: "eu", clientId: SAVED.clientId, clientSecret: "rotated-secret-0000" });
-    expect(secret.value).toBe("");
+    expect($(el, "form")).toBeNull(); // saved: the form closes
+    await edit(el);
+    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("");
     expect(text(el.shadowRoot)).not.toContain("rotated-secret-0000");
   });
 
@@ -383,22 +466,49 @@ describe("saving credentials", () => {
     await accessible(el);
   });
 
-  it("show/hide toggle is a labelled button with aria-pressed", async () => {
+  it("while the worker checks the credentials with NinjaOne, Save says so; a refused secret shows at its field", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = fakeWorker();
+    w.override = (call) =>
+      call.method === "PUT"
+        ? gate.then(() => json(400, { error: "invalid_request", message: "Invalid.", fields: { clientSecret: "NinjaOne rejected this Client Secret for this Client ID." } }))
+        : undefined;
+    const el = await mount();
+    type($(el, "#clientId") as HTMLInputElement, "my-client");
+    type($(el, "#clientSecret") as HTMLInputElement, "wrong-secret");
+    await el.updateComplete;
+    const save = $(el, "#save") as HTMLButtonElement;
+    save.click();
+    await el.updateComplete;
+    expect(text(save)).toBe("Checking with NinjaOne…");
+    expect(save.getAttribute("aria-disabled")).toBe("true");
+    release();
+    const secret = $(el, "#clientSecret")!;
+    await vi.waitFor(() => expect(secret.getAttribute("aria-invalid")).toBe("true"));
+    expect(text(el.shadowRoot!.getElementById("clientSecret-error"))).toBe("NinjaOne rejected this Client Secret for this Client ID.");
+    expect(secret.getAttribute("aria-describedby")).toContain("clientSecret-error");
+    expect($(el, "#clientId")!.getAttribute("aria-invalid")).toBe("false");
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement).toBe(secret));
+    expect(text(save)).toBe("Save credentials");
+  });
+
+  it("the Show/Hide toggle says which it will do", async () => {
     fakeWorker();
     const el = await mount();
     const secret = $(el, "#clientSecret") as HTMLInputElement;
-    const toggle = button(el, "Show client secret")!;
+    const toggle = $(el, "[part~='secret-toggle']") as HTMLButtonElement;
     expect(toggle.type).toBe("button");
     expect(secret.type).toBe("password");
-    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    expect([text(toggle), toggle.getAttribute("aria-label")]).toEqual(["Show", "Show client secret"]);
     toggle.click();
     await el.updateComplete;
     expect(secret.type).toBe("text");
-    expect(toggle.getAttribute("aria-pressed")).toBe("true");
+    expect([text(toggle), toggle.getAttribute("aria-label")]).toEqual(["Hide", "Hide client secret"]);
     toggle.click();
     await el.updateComplete;
     expect(secret.type).toBe("password");
-    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    expect([text(toggle), toggle.getAttribute("aria-label")]).toEqual(["Show", "Show client secret"]);
   });
 });
 
@@ -532,7 +642,7 @@ describe("connecting", () => {
     expect(connected[0]!.detail).toMatchObject({ region: "eu", scopes: CONNECTED.scopes });
     expect(text($(el, "[part~='badge']"))).toBe("Connected");
     expect(announced(el)).toBe("NinjaOne connected.");
-    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("connection-heading"));
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("state"));
   });
 
   it("ignores a connect-result message that arrives when no popup flow is pending", async () => {
@@ -607,6 +717,49 @@ describe("connecting", () => {
     expect(text($(el, "[part~='notice']"))).toContain(en.errors.popup_closed.message);
     expect(text($(el, "[part~='notice']"))).toContain("check the Client ID and the region");
     expect(errors.map((e) => e.detail.code)).toEqual(["popup_closed"]);
+  });
+
+  it("a sign-in window closed without a result gives a neutral notice, and Try again opens it again", async () => {
+    NinjaOneSettings.pollInterval = 30;
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const { closePopup, open } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    closePopup();
+    const notice = await vi.waitFor(() => {
+      expect($(el, "[part~='notice']")).not.toBeNull();
+      return $(el, "[part~='notice']")!;
+    });
+    expect(notice.getAttribute("part")).toBe("notice notice-info");
+    expect($(el, "[part~='notice-error']")).toBeNull();
+    expect(text(notice)).toContain(en.errors.popup_closed.message);
+    expect(text(notice)).not.toContain(en.errorPrefix);
+    expect(announced(el)).toBe(en.errors.popup_closed.message); // no "Error:"
+    expect(getComputedStyle(notice).color).not.toBe(getComputedStyle($(el, "#disconnect")!).color); // not the danger color
+    await accessible(el);
+    const tryAgain = button(el, "Try again")!;
+    expect(notice.contains(tryAgain)).toBe(true);
+    const again = newWindow().win;
+    open.mockImplementation(() => again);
+    tryAgain.click();
+    expect(open).toHaveBeenCalledTimes(2); // in the click itself: a popup is allowed only there
+    await el.updateComplete;
+    expect(text($(el, "#connect"))).toBe("Connecting…");
+    expect($(el, "[part~='notice']")).toBeNull();
+  });
+
+  it("other flow errors keep their red notice, fixed text and remedy", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    const { send } = stubPopup();
+    ($(el, "#connect") as HTMLButtonElement).click();
+    send({ type: "ninjaone:connect-result", ok: false, error: "redirect_uri_mismatch" });
+    const notice = await vi.waitFor(() => {
+      expect($(el, "[part~='notice-error']")).not.toBeNull();
+      return $(el, "[part~='notice-error']")!;
+    });
+    expect(text(notice)).toBe(`${en.errorPrefix} ${en.errors.redirect_uri_mismatch.message} ${en.errors.redirect_uri_mismatch.action.replace("{redirectUri}", REDIRECT_URI)}`);
+    expect(button(el, "Try again")).toBeNull();
   });
 
   for (const blocked of ["null", "closed"] as const) {
@@ -781,6 +934,7 @@ describe("host integration", () => {
     NinjaOneSettings.translations.de = { connect: "Mit NinjaOne verbinden", save: "Speichern" };
     const el = await mount({ lang: "de-CH", strings: { save: "Zugangsdaten sichern", errors: { access_denied: { message: "Zugriff verweigert." } } } });
     expect(text($(el, "#connect"))).toBe("Mit NinjaOne verbinden");
+    await edit(el);
     expect(text($(el, "#save"))).toBe("Zugangsdaten sichern");
     history.replaceState(null, "", "?ninjaone_error=access_denied");
     const el2 = await mount({ strings: { errors: { access_denied: { message: "Zugriff verweigert." } } } });
@@ -794,5 +948,402 @@ describe("host integration", () => {
     // a second copy of the module (a new URL is a new module instance) runs the define guard again
     await expect(import(/* @vite-ignore */ `../../widget/ninjaone-settings.ts?again=${Date.now()}`)).resolves.toBeDefined();
     expect(customElements.get("ninjaone-settings")).toBe(first);
+  });
+});
+
+describe("Test connection and the last check", () => {
+  const connected = (lastCheck?: Status["connection"]["lastCheck"], extra: Partial<Status["connection"]> = {}) =>
+    fakeWorker({ credentials: SAVED, connection: { ...CONNECTED, ...(lastCheck && { lastCheck }), ...extra } });
+  const lastCheck = (el: NinjaOneSettings) => {
+    const row = [...el.shadowRoot!.querySelectorAll("[part~='details'] > div")].find((d) => text(d.querySelector("dt")) === "Last check");
+    return row ? text(row.querySelector("dd")) : undefined;
+  };
+
+  it("posts /check with the widget token, says so while it runs, then shows the result in words", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = connected();
+    const el = await mount();
+    expect(lastCheck(el)).toBeUndefined();
+    const inner = w.override;
+    w.override = (call) => (call.path === "/check" ? gate.then(() => undefined) : inner?.(call));
+    const check = $(el, "#check") as HTMLButtonElement;
+    expect(text(check)).toBe("Test connection");
+    check.click();
+    await el.updateComplete;
+    expect(text(check)).toBe("Testing…");
+    expect(check.getAttribute("aria-disabled")).toBe("true");
+    check.click(); // a second click while it runs sends nothing more
+    release();
+    await vi.waitFor(() => expect(lastCheck(el)).toMatch(/^Checked \d+ seconds? ago: NinjaOne answered\.$/));
+    expect(w.calls.filter((c) => c.path === "/check")).toEqual([expect.objectContaining({ method: "POST", auth: "Bearer good" })]);
+    expect(text(check)).toBe("Test connection");
+    expect(announced(el)).toBe(lastCheck(el));
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement).toBe(check));
+  });
+
+  it("the last check in words, with the time relative to now", async () => {
+    connected({ at: minutesAgo(2), ok: true });
+    const el = await mount();
+    expect(lastCheck(el)).toBe("Checked 2 minutes ago: NinjaOne answered.");
+  });
+
+  const failures = [
+    ["unauthorized", "Checked 5 hours ago: NinjaOne refused the connection's access. Reconnect."],
+    ["scope_missing", "Checked 5 hours ago: the client app lacks the Monitoring scope. Add it in NinjaOne, then reconnect."],
+    ["ninjaone_unreachable", "Checked 5 hours ago: NinjaOne could not be reached."],
+    ["ninjaone_error", "Checked 5 hours ago: NinjaOne answered with an error."],
+  ] as const;
+  for (const [error, words] of failures) {
+    it(`a failed check (${error}) says what failed, in the warning color`, async () => {
+      connected({ at: minutesAgo(5 * 60), ok: false, error });
+      const el = await mount();
+      expect(lastCheck(el)).toBe(words);
+      expect($(el, "[part~='details'] .warn")).not.toBeNull();
+      await accessible(el);
+    });
+  }
+
+  it("a check that finds the connection gone shows the error and the new state", async () => {
+    const w = connected();
+    const el = await mount();
+    w.status = { ...w.status, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } };
+    ($(el, "#check") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(text($(el, "[part~='badge']"))).toBe("Reconnect required"));
+    expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.reconnect_required.message);
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("state"));
+  });
+
+  it("only the connected state offers Test connection", async () => {
+    for (const connection of [{ status: "not_connected" }, { status: "reconnect_required" }, { status: "credentials_rejected" }] as const) {
+      fakeWorker({ credentials: SAVED, connection });
+      const el = await mount();
+      expect($(el, "#check"), connection.status).toBeNull();
+      fixtureCleanup();
+      vi.restoreAllMocks();
+    }
+  });
+});
+
+describe("coming back to the page", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const loads = (w: ReturnType<typeof fakeWorker>) => w.calls.filter((c) => c.path === "/status").length;
+  const comeBack = (how: "focus" | "visible") =>
+    how === "focus" ? window.dispatchEvent(new Event("focus")) : document.dispatchEvent(new Event("visibilitychange"));
+
+  it("reloads the status when the window regains focus or the page becomes visible, at most every 30 s", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // only the clock: timers and promises run as usual
+    const start = Date.parse("2026-04-01T12:00:00Z");
+    vi.setSystemTime(start);
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    expect(loads(w)).toBe(1);
+    // the connection died while the widget stayed open
+    w.status = { ...w.status, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } };
+
+    vi.setSystemTime(start + 29_000);
+    comeBack("focus");
+    comeBack("visible");
+    await settle();
+    expect(loads(w)).toBe(1);
+    expect(text($(el, "[part~='badge']"))).toBe("Connected");
+
+    vi.setSystemTime(start + 30_000);
+    comeBack("focus");
+    await vi.waitFor(() => expect(text($(el, "[part~='badge']"))).toBe("Reconnect required"));
+    expect(text($(el, "#connect"))).toBe("Reconnect");
+    comeBack("visible"); // right after: nothing
+    await settle();
+    expect(loads(w)).toBe(2);
+
+    vi.setSystemTime(start + 60_000);
+    comeBack("visible");
+    await vi.waitFor(() => expect(loads(w)).toBe(3));
+  });
+
+  it("a page that became hidden does not reload; a quiet reload keeps what is typed and any notice", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.parse("2026-04-01T12:00:00Z");
+    vi.setSystemTime(start);
+    const w = fakeWorker();
+    history.replaceState(null, "", "?ninjaone_error=access_denied");
+    const el = await mount();
+    type($(el, "#clientId") as HTMLInputElement, "half-typed");
+    vi.setSystemTime(start + 31_000);
+    const hidden = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
+    comeBack("visible");
+    await settle();
+    expect(loads(w)).toBe(1);
+    hidden.mockReturnValue("visible");
+    comeBack("visible");
+    await vi.waitFor(() => expect(loads(w)).toBe(2));
+    await el.updateComplete;
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe("half-typed");
+    expect(text($(el, "[part~='notice-error']"))).toContain(en.errors.access_denied.message);
+  });
+});
+
+describe("read-only sessions (perm: read)", () => {
+  const states: [string, Partial<Status>][] = [
+    ["not set up", {}],
+    ["saved", { credentials: SAVED }],
+    ["connected", { credentials: SAVED, connection: { ...CONNECTED, lastCheck: { at: minutesAgo(2), ok: true } } }],
+    ["reconnect required", { credentials: SAVED, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } }],
+    ["credentials rejected", { credentials: SAVED, connection: { status: "credentials_rejected", connectedAt: CONNECTED.connectedAt } }],
+  ];
+  for (const [name, status] of states) {
+    it(`${name}: shows the state, no form and no change control, says who can change it, and sends no change`, async () => {
+      const w = fakeWorker(status);
+      const el = await mount({ token: READ_TOKEN });
+      expect(text($(el, "[part~='badge']"))).not.toBe("");
+      expect(text($(el, "#state"))).not.toBe("");
+      expect(text($(el, "[part~='connection']"))).toContain("Ask an administrator of your account to change this.");
+      expect(el.shadowRoot!.querySelectorAll("form, input, select, details")).toHaveLength(0);
+      const buttons = [...el.shadowRoot!.querySelectorAll("button")].map((b) => text(b));
+      expect(buttons).toEqual(name === "connected" ? ["Test connection"] : []);
+      if (name === "connected") expect(text($(el, "[part~='details']"))).toContain("Checked 2 minutes ago: NinjaOne answered.");
+      for (const b of el.shadowRoot!.querySelectorAll("button")) b.click();
+      await settle();
+      expect(w.calls.map((c) => `${c.method} ${c.path}`).filter((c) => c !== "GET /status" && c !== "POST /check")).toEqual([]);
+      await accessible(el);
+    });
+  }
+
+  it("reads perm from what getSessionToken returns, too", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount({ token: null, getSessionToken: async () => READ_TOKEN });
+    expect(button(el, "Disconnect")).toBeNull();
+    expect(button(el, "Change credentials")).toBeNull();
+    expect(button(el, "Test connection")).not.toBeNull();
+  });
+
+  it("a session-token that turns read-only hides the change controls at once", async () => {
+    fakeWorker({ credentials: SAVED });
+    const el = await mount();
+    expect(button(el, "Connect to NinjaOne")).not.toBeNull();
+    el.sessionToken = READ_TOKEN;
+    await el.updateComplete;
+    expect(button(el, "Connect to NinjaOne")).toBeNull();
+    expect(button(el, "Remove credentials")).toBeNull();
+  });
+
+  it("perm: manage, a token without perm, or no JWT at all keep the full card", async () => {
+    const { widgetToken } = await import("./helpers.js");
+    for (const token of [widgetToken({ perm: "manage" }), widgetToken({}), "good"]) {
+      const w = fakeWorker({ credentials: SAVED });
+      w.tokens.add(token);
+      const el = await mount({ token });
+      expect(button(el, "Change credentials"), token).not.toBeNull();
+      fixtureCleanup();
+      vi.restoreAllMocks();
+    }
+  });
+});
+
+describe("webhooks", () => {
+  const webhooks = async (value: Status["connection"]["webhooks"]) => {
+    fakeWorker({ credentials: SAVED, connection: { ...CONNECTED, webhooks: value } });
+    const el = await mount();
+    const row = [...el.shadowRoot!.querySelectorAll("[part~='details'] > div")].find((d) => text(d.querySelector("dt")) === "NinjaOne webhooks");
+    return { el, words: row && text(row.querySelector("dd")) };
+  };
+
+  it("absent: no webhooks row", async () => {
+    expect((await webhooks(undefined)).words).toBeUndefined();
+  });
+
+  it("registered: says so, with the time", async () => {
+    const at = "2026-03-02T09:31:00Z";
+    const { words } = await webhooks({ status: "registered", at });
+    expect(words).toBe(`Registered ${new Date(at).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" })}`);
+  });
+
+  it("pending: the worker is still registering them", async () => {
+    expect((await webhooks({ status: "pending" })).words).toBe("Registering NinjaOne webhooks…");
+  });
+
+  it("not permitted: what to do, in the warning color", async () => {
+    const { el, words } = await webhooks({ status: "not_permitted" });
+    expect(words).toBe("Webhooks need a NinjaOne system administrator: reconnect as one.");
+    expect($(el, "[part~='details'] .warn")).not.toBeNull();
+    await accessible(el);
+  });
+});
+
+describe("ninjaone-status", () => {
+  const listen = () => {
+    const seen: NinjaOneStatusEvent[] = [];
+    const on = (e: Event) => seen.push(e as NinjaOneStatusEvent);
+    document.addEventListener("ninjaone-status", on);
+    return { seen, details: () => seen.map((e) => e.detail), stop: () => document.removeEventListener("ninjaone-status", on) };
+  };
+
+  it("fires on load and on every change of state: saved, disconnected", async () => {
+    const events = listen();
+    const w = fakeWorker();
+    const el = await mount();
+    expect(events.details()).toEqual([{ state: "not-configured" }]);
+    const first = events.seen[0]!;
+    expect(first).toBeInstanceOf(NinjaOneStatusEvent);
+    expect(first.type).toBe("ninjaone-status");
+    expect(first.bubbles && first.composed).toBe(true);
+
+    type($(el, "#clientId") as HTMLInputElement, "my-client");
+    type($(el, "#clientSecret") as HTMLInputElement, "my-secret-1234");
+    await el.updateComplete;
+    ($(el, "#save") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(events.details()).toHaveLength(2));
+    expect(events.details()[1]).toEqual({ state: "saved", region: "us" });
+
+    button(el, "Remove credentials")!.click();
+    await el.updateComplete;
+    button(el, "Disconnect and remove credentials")!.click();
+    await vi.waitFor(() => expect(events.details()).toHaveLength(3));
+    expect(events.details()[2]).toEqual({ state: "not-configured" });
+    expect(JSON.stringify(events.details())).not.toContain("1234");
+    expect(w.calls.length).toBeGreaterThan(0);
+    events.stop();
+  });
+
+  it("connected, each check, and a connection that died: with region and lastCheck; an unchanged reload stays silent", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.parse("2026-04-01T12:00:00Z");
+    vi.setSystemTime(start);
+    const events = listen();
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    expect(events.details()).toEqual([{ state: "connected", region: "eu" }]);
+
+    ($(el, "#check") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(events.details()).toHaveLength(2));
+    expect(events.details()[1]).toEqual({ state: "connected", region: "eu", lastCheck: { at: expect.any(String), ok: true } });
+    expect(events.details()[1]!.lastCheck).toEqual(w.status.connection.lastCheck);
+
+    vi.setSystemTime(start + 31_000);
+    window.dispatchEvent(new Event("focus")); // same status: no event
+    await vi.waitFor(() => expect(w.calls.filter((c) => c.path === "/status")).toHaveLength(2));
+    await settle();
+    expect(events.details()).toHaveLength(2);
+
+    w.status = { ...w.status, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } };
+    vi.setSystemTime(start + 62_000);
+    window.dispatchEvent(new Event("focus"));
+    await vi.waitFor(() => expect(events.details()).toHaveLength(3));
+    expect(events.details()[2]).toEqual({ state: "reconnect-required", region: "eu" });
+    vi.useRealTimers();
+    events.stop();
+  });
+
+  it("names every state the contract lists", async () => {
+    const expected: [Partial<Status>, StatusDetail["state"]][] = [
+      [{}, "not-configured"],
+      [{ credentials: SAVED }, "saved"],
+      [{ credentials: SAVED, connection: CONNECTED }, "connected"],
+      [{ credentials: SAVED, connection: { status: "reconnect_required" } }, "reconnect-required"],
+      [{ credentials: SAVED, connection: { status: "credentials_rejected" } }, "credentials-rejected"],
+    ];
+    for (const [status, state] of expected) {
+      const events = listen();
+      fakeWorker(status);
+      await mount();
+      expect(events.details().map((d) => d.state)).toEqual([state]);
+      events.stop();
+      fixtureCleanup();
+      vi.restoreAllMocks();
+    }
+  });
+});
+
+describe("disabled buttons", () => {
+  afterEach(async () => {
+    await commands.colorScheme("light");
+  });
+
+  /** A computed CSS color as sRGB 0–255, through a canvas (computed colors may be `color(srgb …)`). */
+  function rgb(color: string): number[] {
+    const ctx = document.createElement("canvas").getContext("2d")!;
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, 1, 1);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  }
+  const luminance = (c: number[]) => {
+    const [r, g, b] = c.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const contrast = (a: string, b: string) => {
+    const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((p, q) => q - p);
+    return (x! + 0.05) / (y! + 0.05);
+  };
+
+  for (const scheme of ["light", "dark"] as const) {
+    it(`${scheme}: a disabled primary button does not look like an enabled one, and stays legible`, async () => {
+      await commands.colorScheme(scheme);
+      fakeWorker();
+      const el = await mount();
+      const card = getComputedStyle($(el, ".card")!).backgroundColor;
+      expect(luminance(rgb(card)) < 0.2).toBe(scheme === "dark");
+      const disabled = $(el, "#connect") as HTMLButtonElement; // nothing saved yet
+      expect(disabled.disabled).toBe(true);
+      type($(el, "#clientId") as HTMLInputElement, "my-client");
+      type($(el, "#clientSecret") as HTMLInputElement, "my-secret");
+      await el.updateComplete;
+      const enabled = $(el, "#save") as HTMLButtonElement;
+      expect(enabled.disabled).toBe(false);
+      const d = getComputedStyle(disabled);
+      const e = getComputedStyle(enabled);
+      // enabled: a solid accent fill; disabled: no fill to speak of, a dashed outline, muted text
+      expect(contrast(e.backgroundColor, card)).toBeGreaterThanOrEqual(3);
+      expect(contrast(d.backgroundColor, card)).toBeLessThan(1.3);
+      expect(d.borderStyle).toBe("dashed");
+      expect(e.borderStyle).toBe("solid");
+      expect(contrast(d.color, d.backgroundColor)).toBeGreaterThanOrEqual(3);
+      expect(d.cursor).toBe("not-allowed");
+    });
+  }
+});
+
+describe("the disconnect confirmation", () => {
+  it("Escape closes it and returns focus to the button that opened it", async () => {
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    button(el, "Disconnect")!.click();
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("confirm-no"));
+    el.shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, composed: true }));
+    await vi.waitFor(() => expect($(el, "[part~='confirm']")).toBeNull());
+    await vi.waitFor(() => expect(el.shadowRoot!.activeElement?.id).toBe("disconnect"));
+    expect(w.calls.some((c) => c.path === "/disconnect")).toBe(false);
+  });
+
+  it("other keys leave it open", async () => {
+    fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    const el = await mount();
+    button(el, "Disconnect")!.click();
+    await el.updateComplete;
+    $(el, "#confirm-no")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, composed: true }));
+    await settle();
+    expect($(el, "[part~='confirm']")).not.toBeNull();
+  });
+});
+
+describe("one thing at a time", () => {
+  it("while Test connection runs, Change credentials and Disconnect wait for it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    w.override = (call) => (call.path === "/check" ? gate.then(() => undefined) : undefined);
+    const el = await mount();
+    ($(el, "#check") as HTMLButtonElement).click();
+    await el.updateComplete;
+    button(el, "Change credentials")!.click();
+    button(el, "Disconnect")!.click();
+    await el.updateComplete;
+    expect($(el, "form")).toBeNull();
+    expect($(el, "[part~='confirm']")).toBeNull();
+    release();
+    await vi.waitFor(() => expect(text($(el, "#check"))).toBe("Test connection"));
+    button(el, "Change credentials")!.click();
+    await vi.waitFor(() => expect($(el, "form")).not.toBeNull());
   });
 });

@@ -17,6 +17,12 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const gzipSize: BrowserCommand<[path: string]> = (_context, path) =>
   gzipSync(readFileSync(root + path), { level: 9 }).length;
 
+/** Browser command: emulate `prefers-color-scheme` (light or dark) for the test page. */
+const colorScheme: BrowserCommand<[scheme: "light" | "dark"]> = async (context, scheme) => {
+  if (!("page" in context)) throw new Error("colorScheme needs the playwright provider");
+  await (context.page as { emulateMedia(options: { colorScheme: "light" | "dark" }): Promise<void> }).emulateMedia({ colorScheme: scheme });
+};
+
 // STACK.md gotcha 1: @open-wc/testing pulls in web-test-runner's session helper,
 // which imports `/__web-dev-server__web-socket.js` — a file only web-dev-server
 // serves. Resolve it to a stub so Vite's import analysis is happy.
@@ -39,6 +45,9 @@ export default defineConfig({
   optimizeDeps: {
     // pre-bundling would resolve the socket import outside the plugin above
     exclude: ["@open-wc/testing"],
+    // React ships CommonJS: pre-bundle it (and the wrapper library) up front, so that the first
+    // test importing it does not make Vite optimize it mid-run and reload the page
+    include: ["react", "react-dom", "react-dom/client", "@lit/react"],
   },
   test: {
     include: ["test/widget/**/*.test.ts"],
@@ -61,7 +70,7 @@ export default defineConfig({
         },
       }),
       instances: [{ browser: "chromium" }],
-      commands: { gzipSize },
+      commands: { gzipSize, colorScheme },
     },
   },
 });
