@@ -75,6 +75,8 @@ export async function waitForHttp(url, child, name, timeoutMs = 60_000) {
  * @param {string} options.envFile dotenv file with the worker's secrets
  * @param {Record<string,string>} options.secrets the same secrets, for the demo backend
  * @param {string} [options.persistTo] KV directory
+ * @param {string[]} [options.extraOrigins] more allowed origins (a host app of your own, e.g. http://localhost:5173)
+ * @param {number} [options.eventsRetryDelaySeconds] first retry delay of a failed event delivery (default 2)
  * @param {(name: string, text: string) => void} [options.onOutput]
  */
 export async function startStack(options) {
@@ -87,6 +89,7 @@ export async function startStack(options) {
   // localhost, not 127.0.0.1: the host page lives on another origin and site than the worker, as it would in production.
   const hostUrl = `http://localhost:${hostPort}`;
   const redirectUri = `${workerUrl}/api/integrations/ninjaone/callback`;
+  const eventsUrl = `http://127.0.0.1:${hostPort}/backend/events`;
   const children = [];
   const stop = () => Promise.all(children.map((child) => endGroup(child.pid)));
 
@@ -108,9 +111,13 @@ export async function startStack(options) {
       ["wrangler", "dev", "-c", "wrangler.toml", "--ip", "127.0.0.1", "--port", String(workerPort),
         "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false",
         "--env-file", options.envFile, ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
-        "--var", `ALLOWED_ORIGINS:${hostUrl}`,
+        "--var", `ALLOWED_ORIGINS:${[hostUrl, ...(options.extraOrigins ?? [])].join(",")}`,
         "--var", `APP_BASE_URL:${workerUrl}`,
-        "--var", `NINJAONE_REGIONS:${JSON.stringify({ local: standInUrl, ...BUILT_IN_REGIONS })}`],
+        "--var", `NINJAONE_REGIONS:${JSON.stringify({ local: standInUrl, ...BUILT_IN_REGIONS })}`,
+        // The demo backend receives the signed events; the stand-in delivers webhooks to the worker.
+        "--var", `EVENTS_URL:${eventsUrl}`,
+        "--var", `EVENTS_RETRY_DELAY_SECONDS:${options.eventsRetryDelaySeconds ?? 2}`,
+        "--var", "NINJAONE_WEBHOOKS:on"],
       options,
     );
     children.push(worker);
@@ -122,6 +129,7 @@ export async function startStack(options) {
         PORT: String(hostPort),
         WORKER_URL: workerUrl,
         TENANT_TOKEN_SECRET: options.secrets.TENANT_TOKEN_SECRET,
+        EVENTS_SIGNING_SECRET: options.secrets.EVENTS_SIGNING_SECRET,
       },
     });
     children.push(host);
@@ -135,5 +143,5 @@ export async function startStack(options) {
     await stop();
     throw error;
   }
-  return { workerUrl, standInUrl, hostUrl, redirectUri, stop, pids: children.map((child) => child.pid) };
+  return { workerUrl, standInUrl, hostUrl, redirectUri, eventsUrl, stop, pids: children.map((child) => child.pid) };
 }

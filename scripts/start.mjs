@@ -1,9 +1,42 @@
 // `npm start`: builds the widget, then runs the worker, the NinjaOne stand-in
 // and the demo host page until Ctrl-C, which stops every process it started.
+//
+//   npm start -- --port 8787 --allowed-origin http://localhost:5173 [--allowed-origin …] [--verbose]
+//
+// --port is the worker's port (the stand-in and the demo host take the next two, the
+// inspectors 9229/9230 plus the same offset); --allowed-origin adds an origin of your own
+// app to ALLOWED_ORIGINS. The environment variables NINJAONE_PORT and
+// NINJAONE_ALLOWED_ORIGINS (comma-separated) do the same.
 import { spawn, spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
 import { DEMO_CLIENT, endGroup, startStack } from "./stack.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.NINJAONE_PORT ?? "8787" },
+    "allowed-origin": { type: "string", multiple: true, default: (process.env.NINJAONE_ALLOWED_ORIGINS ?? "").split(",").filter(Boolean) },
+    verbose: { type: "boolean", default: false },
+  },
+});
+const workerPort = Number(args.port);
+if (!Number.isInteger(workerPort) || workerPort < 1024 || workerPort > 65_000) {
+  console.error(`--port must be a port number from 1024 to 65000 (got ${JSON.stringify(args.port)})`);
+  process.exit(2);
+}
+const extraOrigins = args["allowed-origin"].map((origin) => origin.trim().replace(/\/$/, ""));
+for (const origin of extraOrigins) {
+  let valid = false;
+  try {
+    valid = new URL(origin).origin === origin;
+  } catch {}
+  if (!valid) {
+    console.error(`--allowed-origin ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
+    process.exit(2);
+  }
+}
+const ports = { workerPort, standInPort: workerPort + 1, hostPort: workerPort + 2, inspectorPort: 9229 + (workerPort - 8787) * 2 };
 
 const build = spawnSync("npx", ["vite", "build", "--config", "widget/vite.config.ts", "--logLevel", "warn"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -21,7 +54,7 @@ await endPreviousRun();
 const { values: secrets, created } = ensureDevVars(".dev.vars");
 if (created) console.log("Wrote .dev.vars with fresh random TENANT_TOKEN_SECRET and ENCRYPTION_KEYS (git-ignored).");
 
-const verbose = process.argv.includes("--verbose");
+const verbose = args.verbose;
 const onOutput = (name, text) => {
   for (const line of text.split("\n")) {
     // wrangler's banner and request lines are noise here; errors are not.
@@ -32,10 +65,10 @@ const onOutput = (name, text) => {
 console.log("Starting the worker, the NinjaOne stand-in and the demo host...");
 let stack;
 try {
-  stack = await startStack({ envFile: ".dev.vars", secrets, onOutput });
+  stack = await startStack({ envFile: ".dev.vars", secrets, onOutput, extraOrigins, ...ports });
 } catch (error) {
   console.error(String(error.message ?? error));
-  console.error("Is another `npm start` still running? Ports 8787-8789 and 9229-9230 must be free.");
+  console.error(`Is another \`npm start\` still running? Ports ${ports.workerPort}-${ports.hostPort} and ${ports.inspectorPort}-${ports.inspectorPort + 1} must be free (choose others with --port).`);
   process.exit(1);
 }
 
@@ -50,11 +83,16 @@ writeFileSync(PID_FILE, JSON.stringify([...stack.pids, watcher.pid]));
 console.log(`
   Demo host page      ${stack.hostUrl}   (tenants: ?tenant=acme, ?tenant=globex)
   Worker              ${stack.workerUrl}
-  NinjaOne stand-in   ${stack.standInUrl}   (region "local")
+  NinjaOne stand-in   ${stack.standInUrl}   (region "local"; failure states: ${stack.standInUrl}/__stand-in/)
+  Allowed origins     ${[stack.hostUrl, ...extraOrigins].join(", ")}
+  Events (EVENTS_URL) ${stack.eventsUrl}   (the demo backend verifies and shows them)
 
   In the widget choose region "LOCAL (127.0.0.1:${new URL(stack.standInUrl).port})" and paste:
     Client ID       ${DEMO_CLIENT.clientId}
     Client Secret   ${DEMO_CLIENT.clientSecret}
+
+  For your own app: <ninjaone-settings api-base="${stack.workerUrl}" …> on an allowed origin
+  (add yours with --allowed-origin), tokens signed with TENANT_TOKEN_SECRET from .dev.vars.
 
   Try the API with curl:
     TOKEN=$(npm run --silent token -- --tenant acme)

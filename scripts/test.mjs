@@ -9,7 +9,8 @@ import { runWithTimeout } from "./lib/run-with-timeout.mjs";
 // fails with a clear line instead of running until CI's own limit.
 const MINUTE = 60_000;
 const suites = [
-  { name: "node", config: "test/node/vitest.config.ts", timeoutMs: 3 * MINUTE },
+  // node: the package test packs the tarball and installs it into a scratch project (npm, tsc, Vite)
+  { name: "node", config: "test/node/vitest.config.ts", timeoutMs: 5 * MINUTE },
   { name: "worker", config: "test/worker/vitest.config.ts", timeoutMs: 8 * MINUTE },
   { name: "webhooks", config: "test/worker/vitest.webhooks.config.ts", timeoutMs: 4 * MINUTE },
   { name: "widget", config: "test/widget/vitest.config.ts", timeoutMs: 8 * MINUTE },

@@ -1,7 +1,7 @@
 // Reading and writing dotenv files of worker secrets (.dev.vars). JSON values
 // are written in single quotes: dotenv keeps them literally (CONTRACT.md).
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 export function parseDotenv(text) {
   const values = {};
@@ -20,10 +20,14 @@ export function freshSecrets() {
     TENANT_TOKEN_SECRET: randomBytes(48).toString("base64url"),
     ENCRYPTION_KEYS: JSON.stringify({ k1: randomBytes(32).toString("base64") }),
     ENCRYPTION_KEY_ID: "k1",
+    EVENTS_SIGNING_SECRET: randomBytes(32).toString("base64url"),
   };
 }
 
-/** Reads the file, writing one with fresh random secrets first when there is none. */
+/**
+ * Reads the file, writing one with fresh random secrets first when there is none. A file from
+ * an older version gains the secrets it lacks (EVENTS_SIGNING_SECRET), keeping the others.
+ */
 export function ensureDevVars(path) {
   let created = false;
   if (!existsSync(path)) {
@@ -35,11 +39,17 @@ export function ensureDevVars(path) {
         `TENANT_TOKEN_SECRET='${secrets.TENANT_TOKEN_SECRET}'`,
         `ENCRYPTION_KEYS='${secrets.ENCRYPTION_KEYS}'`,
         `ENCRYPTION_KEY_ID='${secrets.ENCRYPTION_KEY_ID}'`,
+        `EVENTS_SIGNING_SECRET='${secrets.EVENTS_SIGNING_SECRET}'`,
         "",
       ].join("\n"),
       { mode: 0o600 },
     );
     created = true;
   }
-  return { values: parseDotenv(readFileSync(path, "utf8")), created };
+  const values = parseDotenv(readFileSync(path, "utf8"));
+  if (!values.EVENTS_SIGNING_SECRET) {
+    values.EVENTS_SIGNING_SECRET = randomBytes(32).toString("base64url");
+    appendFileSync(path, `EVENTS_SIGNING_SECRET='${values.EVENTS_SIGNING_SECRET}'\n`);
+  }
+  return { values, created };
 }

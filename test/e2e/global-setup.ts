@@ -1,7 +1,7 @@
 // Starts the worker, the NinjaOne stand-in and the demo host once for the whole
 // e2e run, on free ports, with throw-away secrets and KV in a temp directory
 // (the repo's .dev.vars and .wrangler/state are never touched).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,8 @@ declare module "vitest" {
     redirectUri: string;
     /** throw-away, for minting `ninjaone-api` tokens as the host backend would */
     tenantTokenSecret: string;
+    /** A file with everything the stack's processes print (the worker's log lines included). */
+    stackLog: string;
   }
 }
 
@@ -80,9 +82,14 @@ export default async function setup(project: TestProject) {
 
   const { workerPort, standInPort, hostPort, inspectorPort } = await choosePorts();
   let log = "";
+  const stackLog = join(dir, "stack.log");
+  writeFileSync(stackLog, "");
   const stack = await startStack({
     workerPort, standInPort, hostPort, inspectorPort, envFile, secrets, persistTo,
+    // Failed event deliveries retry at once, so the dead-letter test ends in seconds.
+    eventsRetryDelaySeconds: 0,
     onOutput: (name: string, text: string) => {
+      appendFileSync(stackLog, text.replace(/^/gm, `[${name}] `));
       log = (log + text.replace(/^/gm, `[${name}] `)).slice(-20_000);
       if (process.env.E2E_VERBOSE) process.stderr.write(text.replace(/^/gm, `[${name}] `));
     },
@@ -97,6 +104,7 @@ export default async function setup(project: TestProject) {
   project.provide("hostUrl", stack.hostUrl);
   project.provide("redirectUri", stack.redirectUri);
   project.provide("tenantTokenSecret", secrets.TENANT_TOKEN_SECRET);
+  project.provide("stackLog", stackLog);
 
   return async () => {
     await stack.stop();

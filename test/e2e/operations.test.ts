@@ -141,12 +141,25 @@ describe("npm run rotate-keys", () => {
       }
     });
 
-    // k2 becomes current, k1 still known: rotate.
-    await withWorker({ k1, k2 }, "k2", async () => {
-      const rotated = spawnSync("node", ["scripts/rotate-keys.mjs", "--url", workerUrl, "--persist-to", join(dir, "state")], {
+    const rotate = () =>
+      // --page-size 1: KV lists a page at a time; every page must be followed (a local listing used to stop at the first).
+      spawnSync("node", ["scripts/rotate-keys.mjs", "--url", workerUrl, "--persist-to", join(dir, "state"), "--page-size", "1"], {
         encoding: "utf8",
         env: { ...process.env, TENANT_TOKEN_SECRET: secret },
       });
+
+    // Too early: the worker no longer has k1, so nothing can be resealed — and the command says so.
+    await withWorker({ k2 }, "k2", async () => {
+      const failed = rotate();
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).toContain("2 tenants in KV");
+      expect(failed.stderr).toContain("2 of 2 tenant(s) could not be re-sealed");
+      expect(failed.stdout).not.toContain("every tenant is sealed");
+    });
+
+    // k2 becomes current, k1 still known: rotate.
+    await withWorker({ k1, k2 }, "k2", async () => {
+      const rotated = rotate();
       expect(rotated.status, rotated.stderr).toBe(0);
       expect(rotated.stdout).toContain("2 tenants in KV");
       for (const tenant of TENANTS) expect(rotated.stdout).toContain(`${tenant}: 2 values re-sealed`);
