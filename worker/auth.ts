@@ -100,7 +100,7 @@ export function tenantAuth(...audiences: Audience[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const match = BEARER.exec(c.req.header("Authorization") ?? "");
     const result: TokenCheck = match
-      ? await checkTenantToken(match[1]!, audiences, c.var.config.tokenKey)
+      ? await checkTenantToken(match[1]!, audiences, c.get("config").tokenKey)
       : { ok: false, reason: "malformed" };
     if (!result.ok) {
       console.warn(`tenant token refused: ${result.reason}`);

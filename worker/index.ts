@@ -88,6 +88,7 @@ api.use(
 );
 api.use(async (c, next) => {
   await next();
+  // c.header, not c.res.headers: it copies an answer whose headers are immutable (one from fetch).
   c.header("Cache-Control", "no-store");
 });
 api.use(requireConfig);

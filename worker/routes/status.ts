@@ -9,8 +9,9 @@ import { throwIfFailed } from "./util";
 /** `GET /status`: one KV read. `POST /check`: a real call to NinjaOne, recorded as `lastCheck`. Both for widget and backend. */
 export const statusRoute = new Hono<AppEnv>()
   .get("/status", tenantAuth("ninjaone-settings", "ninjaone-api"), async (c) => {
-    const record = await readTenant(c.env.NINJAONE_KV, c.var.tenant);
-    return c.json(toStatus(record, c.var.config, c.req.url));
+    // c.get, not c.var: c.var builds an object of every variable on each access.
+    const record = await readTenant(c.env.NINJAONE_KV, c.get("tenant"));
+    return c.json(toStatus(record, c.get("config"), c.req.url));
   })
   .post("/check", tenantAuth("ninjaone-settings", "ninjaone-api"), async (c) => {
     const record = throwIfFailed(await vaultFor(c.env, c.var.tenant).check(c.var.tenant, c.var.actor));
