@@ -3,9 +3,13 @@
 // test ever reaches a real host — for example a credentials pre-check against eu.ninjarmm.com.
 import { beforeEach, vi } from "vitest";
 
-beforeEach(() => {
+function closeTheNetwork() {
   if (vi.isMockFunction(globalThis.fetch)) return;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     throw new TypeError(`network connection refused (${new URL(new Request(input, init).url).host})`);
   });
-});
+}
+
+// Now, for a file's beforeAll, and again before each test (a test's restoreAllMocks reopens it).
+closeTheNetwork();
+beforeEach(closeTheNetwork);
