@@ -300,6 +300,8 @@ export class NinjaOneSettings extends LitElement {
       if (!quiet) this.#fail(codeOf(err));
     }
     if (!status) return; // failed, or overtaken by something newer
+    // A notice about the state the user left ("NinjaOne connected.") is not true of a new one.
+    if (quiet && this._status && stateOf(this._status) !== stateOf(status)) this._notice = undefined;
     this.#applyStatus(status);
     // back from a redirect-mode flow: a crafted `?ninjaone=connected` alone claims nothing
     const returned = this.#flow.takeReturned();

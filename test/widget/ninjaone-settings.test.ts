@@ -1063,6 +1063,21 @@ describe("coming back to the page", () => {
     await vi.waitFor(() => expect(loads(w)).toBe(3));
   });
 
+  it("a reload that finds another state drops the notice about the old one", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.parse("2026-04-01T12:00:00Z");
+    vi.setSystemTime(start);
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    history.replaceState(null, "", "?ninjaone=connected");
+    const el = await mount();
+    await vi.waitFor(() => expect($(el, "[part~='notice-success']")).not.toBeNull());
+    w.status = { ...w.status, connection: { status: "reconnect_required", connectedAt: CONNECTED.connectedAt } };
+    vi.setSystemTime(start + 31_000);
+    comeBack("focus");
+    await vi.waitFor(() => expect(text($(el, "[part~='badge']"))).toBe("Reconnect required"));
+    expect($(el, "[part~='notice-success']")).toBeNull();
+  });
+
   it("a page that became hidden does not reload; a quiet reload keeps what is typed and any notice", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const start = Date.parse("2026-04-01T12:00:00Z");
