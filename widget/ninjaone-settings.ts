@@ -300,8 +300,9 @@ export class NinjaOneSettings extends LitElement {
       if (!quiet) this.#fail(codeOf(err));
     }
     if (!status) return; // failed, or overtaken by something newer
-    // A notice about the state the user left ("NinjaOne connected.") is not true of a new one.
-    if (quiet && this._status && stateOf(this._status) !== stateOf(status)) this._notice = undefined;
+    // A success notice about the state the user left ("NinjaOne connected.") is not true of a
+    // new one; an error notice stays (it may be what found the change).
+    if (quiet && this._notice?.text && this._status && stateOf(this._status) !== stateOf(status)) this._notice = undefined;
     this.#applyStatus(status);
     // back from a redirect-mode flow: a crafted `?ninjaone=connected` alone claims nothing
     const returned = this.#flow.takeReturned();

@@ -30,6 +30,13 @@ describe("configuration", () => {
     ["a current key id without a key", { ENCRYPTION_KEY_ID: "k9" }, /ENCRYPTION_KEY_ID "k9"/],
     ["bad regions", { NINJAONE_REGIONS: '{"evil":"http://evil.example"}' }, /NINJAONE_REGIONS/],
     ["scopes without offline_access", { NINJAONE_SCOPES: "monitoring" }, /offline_access/],
+    ["EVENTS_URL without EVENTS_SIGNING_SECRET", { EVENTS_SIGNING_SECRET: undefined }, /EVENTS_SIGNING_SECRET is missing/],
+    ["a short EVENTS_SIGNING_SECRET", { EVENTS_SIGNING_SECRET: "short" }, /EVENTS_SIGNING_SECRET/],
+    ["EVENTS_URL that is not a URL", { EVENTS_URL: "not a url" }, /EVENTS_URL is not an http\(s\) URL/],
+    ["webhooks on without APP_BASE_URL", { NINJAONE_WEBHOOKS: "on", APP_BASE_URL: undefined }, /needs APP_BASE_URL/],
+    ["a NINJAONE_WEBHOOKS that is neither on nor off", { NINJAONE_WEBHOOKS: "yes" }, /NINJAONE_WEBHOOKS/],
+    ["a bad activities filter", { NINJAONE_WEBHOOKS: "on", NINJAONE_WEBHOOK_ACTIVITIES: "[1]" }, /NINJAONE_WEBHOOK_ACTIVITIES/],
+    ["a keep-alive period that is not a number of hours", { NINJAONE_KEEPALIVE_HOURS: "daily" }, /NINJAONE_KEEPALIVE_HOURS/],
   ];
 
   for (const [what, overrides, logged] of broken) {
@@ -115,5 +122,22 @@ describe("CORS and headers", () => {
       expect(response.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
       expect(response.headers.get("Cross-Origin-Opener-Policy")).toBeNull();
     }
+  });
+});
+
+describe("origins missing from ALLOWED_ORIGINS", () => {
+  it("are logged once per origin and isolate, so a refused page is not a silent outage", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const origin = `https://forgotten-${crypto.randomUUID()}.example`;
+    for (let i = 0; i < 3; i++) {
+      const response = await callWith({}, "/status", { headers: { Origin: origin, Authorization: `Bearer ${await mintToken()}` } });
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    }
+    const lines = warn.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(origin));
+    expect(lines).toEqual([`origin "${origin}" is not in ALLOWED_ORIGINS: its requests are refused by CORS`]);
+    // an allowed origin is not logged
+    await callWith({}, "/status", { headers: { Origin: HOST_ORIGIN, Authorization: `Bearer ${await mintToken()}` } });
+    expect(warn.mock.calls.flat().join(" ")).not.toContain(HOST_ORIGIN);
+    warn.mockRestore();
   });
 });

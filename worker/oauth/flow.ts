@@ -45,8 +45,6 @@ export function endFlow(c: Context<AppEnv>, flow: Pick<FlowRecord, "mode" | "ret
   url.searchParams.delete("ninjaone_error");
   if (error) url.searchParams.set("ninjaone_error", error);
   else url.searchParams.set("ninjaone", "connected");
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
   return c.redirect(url.toString(), 303);
 }
 

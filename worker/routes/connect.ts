@@ -103,8 +103,6 @@ export const connectRoute = new Hono<AppEnv>().post("/connect", async (c) => {
     expiresAt: Date.now() + FLOW_LIFETIME_MS,
   });
   setFlowCookie(c, stateHash, binding);
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
   return c.redirect(
     buildAuthorizeUrl(region.baseUrl, {
       clientId: credentials.clientId,
