@@ -53,44 +53,37 @@ const common = {
  * `development` export condition when NODE_ENV is set to anything but "production" (vitest sets "test"). */
 const resolve = { conditions: ["module", "browser", "production"] };
 
-/** A locale for script-tag hosts: one self-contained module, everything it imports inlined. */
-const localeBuild = (lang: string, logLevel: LogLevel): InlineConfig => ({
+/** One of the builds after the script-tag one: its own inline config, the common settings, production deps. */
+const packageBuild = (logLevel: LogLevel, build: NonNullable<InlineConfig["build"]>): InlineConfig => ({
   root,
   configFile: false,
   publicDir: false,
   logLevel,
   resolve,
-  build: {
+  build: { target: common.target, minify: common.minify, sourcemap: common.sourcemap, ...build },
+});
+
+/** A locale for script-tag hosts: one self-contained module, everything it imports inlined. */
+const localeBuild = (lang: string, logLevel: LogLevel): InlineConfig =>
+  packageBuild(logLevel, {
     outDir: `${outDir}/locales`,
     emptyOutDir: false,
-    target: common.target,
-    minify: common.minify,
-    sourcemap: common.sourcemap,
     lib: { entry: `${root}widget/locales/${lang}.ts`, formats: ["es"], fileName: () => `${lang}.js` },
     rolldownOptions: {
       output: common.output,
       // the IIFE has no `import.meta`: script-entry.ts reads `document.currentScript` there
       checks: { emptyImportMeta: false },
     },
-  },
-});
+  });
 
 /** Lit, React and @lit/react stay imports: the package depends on them, the host's bundler dedupes them. */
 const EXTERNAL = [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//, /^react(-dom)?(\/|$)/];
 
 /** The package's bundler entries, in one build so that they share modules (and the element's class). */
-const libBuild = (logLevel: LogLevel): InlineConfig => ({
-  root,
-  configFile: false,
-  publicDir: false,
-  logLevel,
-  resolve,
-  build: {
+const libBuild = (logLevel: LogLevel): InlineConfig =>
+  packageBuild(logLevel, {
     outDir: `${dist}/lib`,
     emptyOutDir: true,
-    target: common.target,
-    minify: common.minify,
-    sourcemap: common.sourcemap,
     lib: {
       entry: {
         index: `${root}widget/index.ts`,
@@ -107,25 +100,17 @@ const libBuild = (logLevel: LogLevel): InlineConfig => ({
       preserveEntrySignatures: "allow-extension",
       output: { ...common.output, chunkFileNames: "chunks/[name]-[hash].js" },
     },
-  },
-});
+  });
 
 /** The host-backend SDK: dependency-free, readable (not minified). */
-const serverBuild = (logLevel: LogLevel): InlineConfig => ({
-  root,
-  configFile: false,
-  publicDir: false,
-  logLevel,
-  resolve,
-  build: {
+const serverBuild = (logLevel: LogLevel): InlineConfig =>
+  packageBuild(logLevel, {
     outDir: `${dist}/server`,
     emptyOutDir: true,
-    target: common.target,
     minify: false,
     sourcemap: false,
     lib: { entry: `${root}server/index.ts`, formats: ["es"], fileName: () => "index.js" },
-  },
-});
+  });
 
 /** Declarations of every entry, into dist/types/ (self-contained: dist/types/contract comes along). */
 async function declarations(): Promise<void> {
