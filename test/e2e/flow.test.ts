@@ -45,7 +45,7 @@ describe("the seed's flow in the browser", () => {
     const popup = await openConsentPopup(page, widget);
     await expectText(popup.locator("body"), "ninjaone-settings demo");
     await expectText(widget.locator("#connect"), "Connecting…");
-    await screenshot(popup, "consent");
+    await screenshot(popup, "consent", { sizes: false });
     const closed = popup.waitForEvent("close");
     await popup.getByRole("button", { name: "Approve" }).click();
     await closed;

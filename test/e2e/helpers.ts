@@ -179,18 +179,42 @@ export async function backendOrganizations(tenant: Tenant): Promise<any> {
   return (await fetch(`${urls().hostUrl}/backend/organizations?tenant=${tenant}`)).json();
 }
 
+/** The README's pictures: every state at both ends of the widths the widget supports, light and dark. */
+const DOCS_WIDTHS = [1280, 320] as const;
+const DOCS_SCHEMES = ["light", "dark"] as const;
+
 /**
- * Saves a full-page screenshot to test-output/e2e/. With UPDATE_SCREENSHOTS=1
- * (`npm run screenshots`) it also refreshes the README's pictures in docs/images/,
- * which would otherwise change on every run (they show dates).
+ * Saves a full-page screenshot to test-output/e2e/ at the page's current size. With
+ * UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also refreshes the README's pictures in
+ * docs/images/ (they would otherwise change on every run: they show dates): `<name>-1280-light.png`,
+ * `-1280-dark`, `-320-light` and `-320-dark`, then puts the page back to its size and color
+ * scheme, so the test goes on as before. `sizes: false` keeps one picture, `<name>.png`, as it is
+ * (the stand-in's consent popup: not our UI, and a window of its own size).
  */
-export async function screenshot(page: Page, name: string, { docs = true } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string, { docs = true, sizes = true } = {}): Promise<void> {
+  const options = { fullPage: true, animations: "disabled", caret: "hide" } as const;
   mkdirSync("test-output/e2e", { recursive: true });
   const path = `test-output/e2e/${name}.png`;
-  await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-  if (docs && process.env.UPDATE_SCREENSHOTS === "1") {
-    mkdirSync("docs/images", { recursive: true });
+  await page.screenshot({ path, ...options });
+  if (!docs || process.env.UPDATE_SCREENSHOTS !== "1") return;
+  mkdirSync("docs/images", { recursive: true });
+  if (!sizes) {
     copyFileSync(path, `docs/images/${name}.png`);
+    return;
+  }
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error("screenshot: the page has no fixed viewport to come back to");
+  try {
+    for (const width of DOCS_WIDTHS) {
+      await page.setViewportSize({ width, height: viewport.height });
+      for (const colorScheme of DOCS_SCHEMES) {
+        await page.emulateMedia({ colorScheme });
+        await page.screenshot({ path: `docs/images/${name}-${width}-${colorScheme}.png`, ...options });
+      }
+    }
+  } finally {
+    // null: back to the context's own scheme (no test emulates one itself)
+    await page.emulateMedia({ colorScheme: null });
+    await page.setViewportSize(viewport);
   }
 }
-
