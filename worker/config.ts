@@ -1,5 +1,7 @@
 import { fromBase64Url, importKeyring, type Keyring } from "./crypto";
 import type { Env } from "./env";
+import { ConfigError } from "./errors";
+import { DEFAULT_TIMEOUT_MS } from "./oauth/client";
 import { parseRegions, type Region } from "./regions";
 
 /**
@@ -22,9 +24,9 @@ export interface Config {
   events: { url: string; signingSecret: string; retryDelaySeconds: number } | undefined;
   /** NINJAONE_WEBHOOKS=on: register and relay each tenant's NinjaOne webhook. */
   webhooks: { activities: unknown } | undefined;
+  /** The HttpOptions of the vault's calls to NinjaOne: how long it waits (NINJAONE_TIMEOUT_MS). */
+  ninjaone: { timeoutMs: number };
 }
-
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 const DEFAULT_SCOPES = "monitoring management offline_access";
 const KNOWN_SCOPES = new Set(["monitoring", "management", "control", "offline_access"]);
@@ -47,7 +49,7 @@ export function parseAllowedOrigins(raw: string | undefined): Set<string> {
   return origins;
 }
 
-async function parseConfig(env: Env): Promise<ConfigResult> {
+async function parseConfig(env: Env): Promise<Config> {
   const problems: string[] = [];
 
   const tokenSecret = env.TENANT_TOKEN_SECRET ?? "";
@@ -76,8 +78,13 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
   if (!currentId) problems.push("ENCRYPTION_KEY_ID is missing");
   else if (rawKeys.size > 0 && !rawKeys.has(currentId)) problems.push(`ENCRYPTION_KEY_ID "${currentId}" is not a key of ENCRYPTION_KEYS`);
 
-  const regions = parseRegions(env.NINJAONE_REGIONS);
-  if (typeof regions === "string") problems.push(regions);
+  let regions: Region[] = [];
+  try {
+    regions = parseRegions(env.NINJAONE_REGIONS);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
 
   const scopes = (env.NINJAONE_SCOPES ?? DEFAULT_SCOPES).trim().split(/\s+/);
   if (scopes.some((scope) => !KNOWN_SCOPES.has(scope))) problems.push("NINJAONE_SCOPES names an unknown scope");
@@ -99,6 +106,11 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
   const keepAliveHours = env.NINJAONE_KEEPALIVE_HOURS === undefined || env.NINJAONE_KEEPALIVE_HOURS === "" ? 24 : Number(env.NINJAONE_KEEPALIVE_HOURS);
   if (!Number.isFinite(keepAliveHours) || keepAliveHours <= 0 || keepAliveHours > 24 * 30) {
     problems.push("NINJAONE_KEEPALIVE_HOURS must be a number of hours above 0 and at most 720");
+  }
+
+  const timeoutMs = env.NINJAONE_TIMEOUT_MS ? Number(env.NINJAONE_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
+    problems.push("NINJAONE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000");
   }
 
   let events: Config["events"];
@@ -135,20 +147,18 @@ async function parseConfig(env: Env): Promise<ConfigResult> {
     problems.push('NINJAONE_WEBHOOKS must be "on" or "off"');
   }
 
-  if (problems.length > 0 || typeof regions === "string") return { ok: false, problems };
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
-    ok: true,
-    config: {
-      tokenKey: await crypto.subtle.importKey("raw", new TextEncoder().encode(tokenSecret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
-      keyring: await importKeyring(rawKeys, currentId),
-      allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
-      appBaseUrl,
-      regions,
-      scopes: scopes.join(" "),
-      keepAliveMs: keepAliveHours * 60 * 60 * 1000,
-      events,
-      webhooks,
-    },
+    tokenKey: await crypto.subtle.importKey("raw", new TextEncoder().encode(tokenSecret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
+    keyring: await importKeyring(rawKeys, currentId),
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    appBaseUrl,
+    regions,
+    scopes: scopes.join(" "),
+    keepAliveMs: keepAliveHours * 60 * 60 * 1000,
+    events,
+    webhooks,
+    ninjaone: { timeoutMs },
   };
 }
 
@@ -171,9 +181,10 @@ function decodeKey(value: string): Uint8Array<ArrayBuffer> | undefined {
 
 // One parse (and one key import) per isolate: the env object is stable for the
 // isolate's lifetime, and a different env (in tests) gets its own entry.
-const cache = new WeakMap<Env, Promise<ConfigResult>>();
+const cache = new WeakMap<Env, Promise<Config>>();
 
-export function loadConfig(env: Env): Promise<ConfigResult> {
+/** The parsed configuration; rejects with a ConfigError listing every problem. */
+export function loadConfig(env: Env): Promise<Config> {
   let result = cache.get(env);
   if (!result) {
     result = parseConfig(env);

@@ -14,6 +14,7 @@ export interface Env {
   NINJAONE_REGIONS?: string;
   NINJAONE_SCOPES?: string;
   NINJAONE_KEEPALIVE_HOURS?: string;
+  NINJAONE_TIMEOUT_MS?: string;
   EVENTS_URL?: string;
   EVENTS_SIGNING_SECRET?: string;
   EVENTS_RETRY_DELAY_SECONDS?: string;

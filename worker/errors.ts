@@ -44,3 +44,15 @@ export class ApiError extends Error {
     return { error: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) };
   }
 }
+
+/**
+ * Settings the worker cannot run with: every problem found, each naming the setting and never its
+ * value. Thrown by loadConfig (and parseRegions); the app's error handler logs it and answers
+ * 503 `misconfigured`, the tenant vault's boundary answers the same code.
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`misconfigured: ${problems.join("; ")}`);
+  }
+}

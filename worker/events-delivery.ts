@@ -1,7 +1,8 @@
 import { SIGNATURE_HEADER, type ConnectionEvent } from "../contract";
 import { signEvent } from "../server/events";
-import { loadConfig } from "./config";
+import { loadConfig, type Config } from "./config";
 import type { Env } from "./env";
+import { ConfigError } from "./errors";
 
 /**
  * The consumer of EVENTS_QUEUE: POSTs each event to EVENTS_URL, signed with
@@ -21,8 +22,12 @@ export const EVENTS_DEAD_LETTER_QUEUE = "ninjaone-settings-events-dlq";
 const retryDelaySeconds = (base: number, attempts: number) => Math.min(3600, base * 2 ** Math.max(0, attempts - 1));
 
 export async function deliverEvents(batch: MessageBatch<ConnectionEvent>, env: Env, { timeoutMs = DELIVERY_TIMEOUT_MS } = {}): Promise<void> {
-  const config = await loadConfig(env);
-  const target = config.ok ? config.config.events : undefined;
+  let target: Config["events"];
+  try {
+    target = (await loadConfig(env)).events;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+  }
   if (!target) {
     // Misconfigured (said once per request in the log) or EVENTS_URL removed: keep the messages.
     console.error(`events: ${batch.messages.length} event(s) not delivered: EVENTS_URL or EVENTS_SIGNING_SECRET is not set correctly`);

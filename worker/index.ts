@@ -7,7 +7,7 @@ import type { AppEnv } from "./app-env";
 import { parseAllowedOrigins } from "./config";
 import { requireConfig } from "./require-config";
 import type { Env } from "./env";
-import { ApiError } from "./errors";
+import { ApiError, ConfigError } from "./errors";
 import { errorPage, isPageCode } from "./pages";
 import { assetsRoute } from "./routes/assets";
 import { callbackRoute } from "./routes/callback";
@@ -121,7 +121,13 @@ app.route(API_BASE_PATH, api);
 // Routes a browser navigates to (not fetch) answer errors with a page.
 const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`, `${API_BASE_PATH}/launch`]);
 
-app.onError((error, c) => {
+app.onError((thrown, c) => {
+  let error = thrown;
+  if (thrown instanceof ConfigError) {
+    // The one place a broken setting becomes an answer; the log names the setting, never its value.
+    console.error(thrown.message);
+    error = new ApiError("misconfigured");
+  }
   if (error instanceof ApiError && BROWSER_ROUTES.has(c.req.path)) {
     return errorPage(c, isPageCode(error.code) ? error.code : "invalid_request", error.status);
   }

@@ -1,5 +1,5 @@
 import type { CheckError } from "../contract";
-import { tokenEndpointOptions } from "./oauth/client";
+import { send, type HttpOptions } from "./oauth/client";
 
 /**
  * The cheapest call that proves a tenant's access token works: one organization
@@ -8,14 +8,10 @@ import { tokenEndpointOptions } from "./oauth/client";
  */
 export type ProbeOutcome = "ok" | CheckError;
 
-export async function probeApi(baseUrl: string, accessToken: string, timeoutMs = tokenEndpointOptions.timeoutMs): Promise<ProbeOutcome> {
+export async function probeApi(baseUrl: string, accessToken: string, options: HttpOptions = {}): Promise<ProbeOutcome> {
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/v2/organizations?pageSize=1`, {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await send(`${baseUrl}/v2/organizations?pageSize=1`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } }, options);
   } catch {
     return "ninjaone_unreachable";
   }

@@ -1,9 +1,9 @@
-import { retryAfterSeconds, tokenEndpointOptions } from "./oauth/client";
+import { DEFAULT_TIMEOUT_MS, retryAfterSeconds, send, type HttpOptions } from "./oauth/client";
 
 /**
  * NinjaOne's webhook configuration (one per client app, so one per tenant here) and its
  * activity log, as request/answer pairs (NINJAONE.md, "Webhooks"). Nothing here stores or
- * decides anything: the tenant's Durable Object does.
+ * decides anything: the tenant's Durable Object does. Each call takes its own `HttpOptions`.
  */
 
 /** The custom header NinjaOne sends with every delivery: NinjaOne signs nothing, so it is the only proof. */
@@ -15,9 +15,9 @@ export type CallOutcome =
   | { kind: "forbidden" }
   | { kind: "failed"; retryAfterSeconds?: number };
 
-async function call(url: string, init: RequestInit, timeoutMs = tokenEndpointOptions.timeoutMs): Promise<Response | undefined> {
+async function call(url: string, init: RequestInit, options: HttpOptions): Promise<Response | undefined> {
   try {
-    return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    return await send(url, init, options);
   } catch {
     return undefined;
   }
@@ -36,6 +36,7 @@ export async function putWebhook(
   baseUrl: string,
   accessToken: string,
   registration: { url: string; secret: string; activities: unknown },
+  options: HttpOptions = {},
 ): Promise<CallOutcome> {
   const body = {
     url: registration.url,
@@ -43,18 +44,23 @@ export async function putWebhook(
     expand: ["device", "organization"],
     headers: [{ name: WEBHOOK_SECRET_HEADER, value: registration.secret }],
   };
-  const response = await call(`${baseUrl}/v2/webhook`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
+  const response = await call(
+    `${baseUrl}/v2/webhook`,
+    {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    },
+    options,
+  );
   await response?.body?.cancel();
   return outcomeOf(response);
 }
 
-/** `DELETE /v2/webhook`, best effort: any failure is ignored by the caller. */
-export async function deleteWebhook(baseUrl: string, accessToken: string): Promise<CallOutcome> {
-  const response = await call(`${baseUrl}/v2/webhook`, { method: "DELETE", headers: { Authorization: `Bearer ${accessToken}` } }, 3000);
+/** `DELETE /v2/webhook`, best effort (any failure is ignored by the caller), so it waits at most 3 s. */
+export async function deleteWebhook(baseUrl: string, accessToken: string, options: HttpOptions = {}): Promise<CallOutcome> {
+  const timeoutMs = Math.min(3000, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const response = await call(`${baseUrl}/v2/webhook`, { method: "DELETE", headers: { Authorization: `Bearer ${accessToken}` } }, { ...options, timeoutMs });
   await response?.body?.cancel();
   return outcomeOf(response);
 }
@@ -74,9 +80,10 @@ export async function fetchActivities(
   accessToken: string,
   newerThan: number | undefined,
   pageSize: number,
+  options: HttpOptions = {},
 ): Promise<{ kind: "ok"; activities: Activity[]; lastActivityId: number | undefined } | Exclude<CallOutcome, { kind: "ok" }>> {
   const query = new URLSearchParams({ pageSize: String(pageSize), ...(newerThan !== undefined ? { newerThan: String(newerThan) } : {}) });
-  const response = await call(`${baseUrl}/v2/activities?${query}`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } });
+  const response = await call(`${baseUrl}/v2/activities?${query}`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } }, options);
   const outcome = outcomeOf(response);
   if (outcome.kind !== "ok") {
     await response?.body?.cancel();

@@ -5,6 +5,7 @@
  * worker POST a tenant's client secret to a server of their choosing.
  */
 import type { Region } from "../contract";
+import { ConfigError } from "./errors";
 export type { Region };
 
 const BUILT_IN: Record<string, string> = {
@@ -32,35 +33,36 @@ function isLoopback(host: string): boolean {
 
 /**
  * Parses `NINJAONE_REGIONS` (a JSON object `{"id": "base URL"}`) or returns the
- * built-in table. Returns a string describing the problem when it is malformed.
+ * built-in table. Throws a ConfigError naming the first problem when it is malformed.
  */
-export function parseRegions(raw: string | undefined): Region[] | string {
+export function parseRegions(raw: string | undefined): Region[] {
+  const invalid = (problem: string) => new ConfigError([problem]);
   let table: Record<string, unknown> = BUILT_IN;
   if (raw !== undefined && raw.trim() !== "") {
     try {
       table = JSON.parse(raw);
     } catch {
-      return "NINJAONE_REGIONS is not valid JSON";
+      throw invalid("NINJAONE_REGIONS is not valid JSON");
     }
     if (typeof table !== "object" || table === null || Array.isArray(table)) {
-      return 'NINJAONE_REGIONS must be a JSON object {"<region id>": "<base URL>"}';
+      throw invalid('NINJAONE_REGIONS must be a JSON object {"<region id>": "<base URL>"}');
     }
   }
   const regions: Region[] = [];
   for (const [id, value] of Object.entries(table)) {
-    if (!REGION_ID.test(id)) return `NINJAONE_REGIONS: region id "${id}" must be 1-32 of a-z 0-9 -`;
+    if (!REGION_ID.test(id)) throw invalid(`NINJAONE_REGIONS: region id "${id}" must be 1-32 of a-z 0-9 -`);
     let url: URL;
     try {
       url = new URL(String(value));
     } catch {
-      return `NINJAONE_REGIONS: region "${id}" has no valid base URL`;
+      throw invalid(`NINJAONE_REGIONS: region "${id}" has no valid base URL`);
     }
     const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
     if (!secure || url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
-      return `NINJAONE_REGIONS: region "${id}" must be an https origin (http only on loopback), without path or query`;
+      throw invalid(`NINJAONE_REGIONS: region "${id}" must be an https origin (http only on loopback), without path or query`);
     }
     regions.push({ id, label: `${LABELS[id] ?? id.toUpperCase()} (${url.host})`, baseUrl: url.origin });
   }
-  if (regions.length === 0) return "NINJAONE_REGIONS names no region";
+  if (regions.length === 0) throw invalid("NINJAONE_REGIONS names no region");
   return regions;
 }

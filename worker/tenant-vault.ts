@@ -3,7 +3,7 @@ import { API_BASE_PATH, type CheckError, type ConnectionEvent, type CredentialsI
 import { loadConfig, type Config } from "./config";
 import { DecryptError, open, randomToken, seal, sha256, timingSafeEqual, type Sealed } from "./crypto";
 import type { Env } from "./env";
-import { ApiError, type ApiErrorCode, type FlowErrorCode } from "./errors";
+import { ApiError, ConfigError, type ApiErrorCode, type FlowErrorCode } from "./errors";
 import { probeApi, type ProbeOutcome } from "./ninjaone-api";
 import { deleteWebhook, fetchActivities, putWebhook, type Activity } from "./ninjaone-webhooks";
 import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type ClientCredentials, type TokenSet } from "./oauth/client";
@@ -110,10 +110,9 @@ export class TenantVault extends DurableObject<Env> {
     return run;
   }
 
-  private async config(): Promise<Config> {
-    const result = await loadConfig(this.env);
-    if (!result.ok) throw new ApiError("misconfigured");
-    return result.config;
+  /** Rejects with a ConfigError, which `guarded` answers as `misconfigured`. */
+  private config(): Promise<Config> {
+    return loadConfig(this.env);
   }
 
   private async load(): Promise<TenantRecord> {
@@ -146,12 +145,16 @@ export class TenantVault extends DurableObject<Env> {
     return { clientId: credentials.clientId, clientSecret: await open(config.keyring, credentials.secret, tenant, "client-secret") };
   }
 
-  /** Turns thrown ApiErrors (storage, configuration) into results that cross RPC intact. */
+  /** Turns thrown ApiErrors (storage) and ConfigErrors into results that cross RPC intact. */
   private async guarded<T, E extends string>(task: () => Promise<Result<T, E>>): Promise<Result<T, E | ApiErrorCode>> {
     try {
       return await task();
     } catch (error) {
       if (error instanceof ApiError) return fail(error.code);
+      if (error instanceof ConfigError) {
+        console.error(error.message);
+        return fail("misconfigured");
+      }
       // A value sealed under a key that is no longer in ENCRYPTION_KEYS: a configuration problem.
       // The message names the key id or the record kind, never anything secret.
       if (error instanceof DecryptError) {
@@ -260,7 +263,7 @@ export class TenantVault extends DurableObject<Env> {
     const tokens = await this.readTokens(config, tenant).catch(() => undefined);
     const client = await this.clientOf(config, tenant, record).catch(() => undefined);
     if (!region || !tokens || !client) return () => undefined;
-    return () => this.ctx.waitUntil(revokeRefreshToken(region.baseUrl, client, tokens.refreshToken));
+    return () => this.ctx.waitUntil(revokeRefreshToken(region.baseUrl, client, tokens.refreshToken, config.ninjaone));
   }
 
   /** Forgets the connection and the credentials (the audit trail stays); revokes the refresh token. */
@@ -316,7 +319,7 @@ export class TenantVault extends DurableObject<Env> {
         const codeVerifier = await open(config.keyring, flow.verifier, tenant, "pkce-verifier");
         let tokens: TokenSet;
         try {
-          tokens = await exchangeCode(region.baseUrl, client, { code, redirectUri: flow.redirectUri, codeVerifier });
+          tokens = await exchangeCode(region.baseUrl, client, { code, redirectUri: flow.redirectUri, codeVerifier }, config.ninjaone);
         } catch (error) {
           if (error instanceof TokenEndpointError) return fail(error.kind === "unreachable" ? "ninjaone_unreachable" : "token_exchange_failed");
           throw error;
@@ -433,7 +436,7 @@ export class TenantVault extends DurableObject<Env> {
     if (!region || !previous) return { kind: "not_connected" };
     let tokens: TokenSet;
     try {
-      tokens = await refreshTokens(region.baseUrl, await this.clientOf(config, tenant, record), previous);
+      tokens = await refreshTokens(region.baseUrl, await this.clientOf(config, tenant, record), previous, config.ninjaone);
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error;
       // NinjaOne rotated the refresh token even if the rest of its answer was unusable.
@@ -562,12 +565,12 @@ export class TenantVault extends DurableObject<Env> {
       if ("kind" in refreshed) return result(refreshed.kind === "transient" ? "ninjaone_unreachable" : "unauthorized", { failure: refreshed });
       tokens = refreshed;
     }
-    let outcome = await probeApi(region.baseUrl, tokens.accessToken);
+    let outcome = await probeApi(region.baseUrl, tokens.accessToken, config.ninjaone);
     if (outcome === "unauthorized") {
       const refreshed = await this.refresh(config, tenant);
       if ("kind" in refreshed) return result(refreshed.kind === "transient" ? "ninjaone_unreachable" : "unauthorized", { failure: refreshed });
       tokens = refreshed;
-      outcome = await probeApi(region.baseUrl, tokens.accessToken);
+      outcome = await probeApi(region.baseUrl, tokens.accessToken, config.ninjaone);
       // NinjaOne issued a token it does not accept: the grant itself is unusable.
       if (outcome === "unauthorized") return result(outcome, { tokens, failure: { kind: "grant_dead", error: "unauthorized" } });
     }
@@ -634,7 +637,7 @@ export class TenantVault extends DurableObject<Env> {
     const secret = randomToken(32);
     await writeWebhookRoute(this.env.NINJAONE_KV, routingId, tenant);
     const url = `${config.appBaseUrl}${API_BASE_PATH}/webhooks/${routingId}`;
-    const answer = await this.withAccessToken(config, tenant, (token) => putWebhook(region.baseUrl, token, { url, secret, activities: config.webhooks!.activities }));
+    const answer = await this.withAccessToken(config, tenant, (token) => putWebhook(region.baseUrl, token, { url, secret, activities: config.webhooks!.activities }, config.ninjaone));
     if (answer.kind !== "ok") {
       await deleteWebhookRoute(this.env.NINJAONE_KV, routingId).catch(() => undefined);
       if (answer.kind === "forbidden") {
@@ -672,7 +675,7 @@ export class TenantVault extends DurableObject<Env> {
     return async () => {
       await this.ctx.storage.delete(WEBHOOK);
       await deleteWebhookRoute(this.env.NINJAONE_KV, webhook.routingId).catch(() => undefined);
-      if (region && tokens) this.ctx.waitUntil(deleteWebhook(region.baseUrl, tokens.accessToken).then(() => undefined));
+      if (region && tokens) this.ctx.waitUntil(deleteWebhook(region.baseUrl, tokens.accessToken, config.ninjaone).then(() => undefined));
     };
   }
 
@@ -726,7 +729,7 @@ export class TenantVault extends DurableObject<Env> {
     let watermark = webhook.watermark;
     for (let page = 0; page < 5; page++) {
       const since = watermark;
-      const answer = await this.withAccessToken(config, tenant, (token) => fetchActivities(region.baseUrl, token, since, since === undefined ? 1 : ACTIVITY_PAGE));
+      const answer = await this.withAccessToken(config, tenant, (token) => fetchActivities(region.baseUrl, token, since, since === undefined ? 1 : ACTIVITY_PAGE, config.ninjaone));
       if (answer.kind !== "ok") break;
       const ids = answer.activities.map((activity) => activity.id);
       const highest = Math.max(since ?? 0, answer.lastActivityId ?? 0, ...ids);

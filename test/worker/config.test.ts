@@ -1,6 +1,6 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { createExecutionContext, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import worker from "../../worker/index";
+import worker, { TenantVault } from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { BASE, HOST_ORIGIN, mintToken } from "./helpers";
 
@@ -37,6 +37,8 @@ describe("configuration", () => {
     ["a NINJAONE_WEBHOOKS that is neither on nor off", { NINJAONE_WEBHOOKS: "yes" }, /NINJAONE_WEBHOOKS/],
     ["a bad activities filter", { NINJAONE_WEBHOOKS: "on", NINJAONE_WEBHOOK_ACTIVITIES: "[1]" }, /NINJAONE_WEBHOOK_ACTIVITIES/],
     ["a keep-alive period that is not a number of hours", { NINJAONE_KEEPALIVE_HOURS: "daily" }, /NINJAONE_KEEPALIVE_HOURS/],
+    ["a NinjaOne timeout that is not a number of milliseconds", { NINJAONE_TIMEOUT_MS: "10s" }, /NINJAONE_TIMEOUT_MS must be a whole number/],
+    ["a NinjaOne timeout of 0", { NINJAONE_TIMEOUT_MS: "0" }, /NINJAONE_TIMEOUT_MS/],
   ];
 
   for (const [what, overrides, logged] of broken) {
@@ -58,6 +60,17 @@ describe("configuration", () => {
       errors.mockRestore();
     });
   }
+
+  it("the tenant vault answers misconfigured as a Result, and says why in the log", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const stub = env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName("misconfigured-vault"));
+    // The worker checks its settings before it calls the vault, so only a vault built with broken ones shows this.
+    const broken = { ...env, NINJAONE_REGIONS: "[]" } as unknown as Env;
+    const result = await runInDurableObject(stub, (_instance, state) => new TenantVault(state, broken).accessToken("misconfigured-vault"));
+    expect(result).toEqual({ ok: false, error: "misconfigured" });
+    expect(errors.mock.calls.flat().join("\n")).toMatch(/NINJAONE_REGIONS must be a JSON object/);
+    errors.mockRestore();
+  });
 
   it("keeps CORS working while misconfigured, so the widget can read the 503", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});

@@ -8,6 +8,7 @@ declare global {
       ENCRYPTION_KEY_ID: string;
       EVENTS_URL: string;
       EVENTS_SIGNING_SECRET: string;
+      NINJAONE_TIMEOUT_MS: string;
     }
     /** Types `exports.default` (from cloudflare:workers) as the worker under test. */
     interface GlobalProps {

@@ -149,6 +149,16 @@ describe("event delivery (EVENTS_URL through the queue)", () => {
     expect(retries.map((retry) => retry.mock.calls)).toEqual([[[{ delaySeconds: 1 }]], [[{ delaySeconds: 4 }]]]);
   });
 
+  it("keeps every message, and says why, while the worker is misconfigured", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const batch = createMessageBatch<ConnectionEvent>("ninjaone-settings-events", [{ id: "kept", timestamp: new Date(), attempts: 1, body: event("evt_kept") }]);
+    const retryAll = vi.spyOn(batch, "retryAll");
+    await deliverEvents(batch, { ...env, ENCRYPTION_KEYS: undefined });
+    expect(retryAll).toHaveBeenCalledWith({ delaySeconds: 60 });
+    expect(eventDeliveries.some((delivery) => delivery.body.includes("evt_kept"))).toBe(false);
+    expect(log.mock.calls.flat().join(" ")).toContain("not delivered: EVENTS_URL or EVENTS_SIGNING_SECRET is not set correctly");
+  });
+
   it("the dead-letter queue's consumer logs an undeliverable event by id and acknowledges it", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const batch = createMessageBatch<ConnectionEvent>("ninjaone-settings-events-dlq", [{ id: "dead", timestamp: new Date(), attempts: 1, body: event("evt_dead") }]);

@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { tokenEndpointOptions } from "../../worker/oauth/client";
 import { call, mintToken, putCredentials } from "./helpers";
 import { apiToken, authorize, callback, CLIENT, postConnect, REDIRECT_URI, saveStandInCredentials, storedTokens, useStandIns } from "./oauth-helpers";
 
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
-  tokenEndpointOptions.timeoutMs = 10_000;
 });
 
 describe("secrets never leak", () => {

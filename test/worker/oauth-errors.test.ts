@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { tokenEndpointOptions } from "../../worker/oauth/client";
 import { HOST_ORIGIN, kvSnapshot, mintToken, status } from "./helpers";
-import { authorize, callback, CLIENT, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, useStandInsPerTest, refuseNextRequestsTo } from "./oauth-helpers";
+import { authorize, callback, CLIENT, postConnect, REDIRECT_URI, RETURN_TO, saveStandInCredentials, SLOWER_THAN_TIMEOUT_MS, useStandInsPerTest, refuseNextRequestsTo } from "./oauth-helpers";
 
 const stand = useStandInsPerTest();
 
@@ -218,9 +217,8 @@ describe("GET /callback", () => {
 
   it("reports ninjaone_unreachable for 5xx, 429, timeouts and refused connections, storing nothing", async () => {
     await saveStandInCredentials("unreachable");
-    tokenEndpointOptions.timeoutMs = 200;
     for (const failure of ["server_error", "rate_limited", "slow"] as const) {
-      stand.local.failNextTokenRequests(failure, 1, 1000);
+      stand.local.failNextTokenRequests(failure, 1, SLOWER_THAN_TIMEOUT_MS);
       const flow = await authorize(stand.local, "approve", { tenant: "unreachable", mode: "redirect" });
       expect(redirectError(await callback(flow.callbackUrl, flow.cookie)), failure).toBe("ninjaone_unreachable");
     }

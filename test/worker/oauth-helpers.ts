@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { loadConfig } from "../../worker/config";
 import { open, type Sealed } from "../../worker/crypto";
-import { tokenEndpointOptions, type TokenSet } from "../../worker/oauth/client";
+import type { TokenSet } from "../../worker/oauth/client";
 import { afterEach, beforeEach, vi } from "vitest";
 import { consent, createStandIn, type StandIn } from "../ninjaone-stand-in/stand-in";
 import { BASE, HOST_ORIGIN, mintToken, putCredentials } from "./helpers";
@@ -9,6 +9,8 @@ import { BASE, HOST_ORIGIN, mintToken, putCredentials } from "./helpers";
 export const REDIRECT_URI = `${BASE}/callback`;
 export const RETURN_TO = `${HOST_ORIGIN}/settings/integrations?tab=rmm`;
 export const CLIENT = { clientId: "acme-app", clientSecret: "acme-app-secret-value-0042" };
+/** A "slow" stand-in answer that comes well after the worker stopped waiting (the suites' NINJAONE_TIMEOUT_MS). */
+export const SLOWER_THAN_TIMEOUT_MS = 3 * Number(env.NINJAONE_TIMEOUT_MS);
 
 /**
  * Two NinjaOne stand-ins (regions "local" and "other"), reached through this
@@ -65,7 +67,7 @@ export function refuseNextRequestsTo(host: string, count = 1): void {
 
 /**
  * Fresh stand-ins for every test of a file (`stand.local`, `stand.other`), and
- * whatever a test changed — fake clock, spies, the token endpoint timeout — put back after it.
+ * whatever a test changed — fake clock, spies — put back after it.
  */
 export function useStandInsPerTest(): { local: StandIn; other: StandIn } {
   const stand = {} as { local: StandIn; other: StandIn };
@@ -75,7 +77,6 @@ export function useStandInsPerTest(): { local: StandIn; other: StandIn } {
   afterEach(() => {
     vi.useRealTimers();
     vi.restoreAllMocks();
-    tokenEndpointOptions.timeoutMs = 10_000;
   });
   return stand;
 }
@@ -154,6 +155,5 @@ export async function storedTokens(tenant: string): Promise<TokenSet | undefined
   const sealed = await runInDurableObject(stub, (_instance, state) => state.storage.get<Sealed>("tokens"));
   if (!sealed) return undefined;
   const config = await loadConfig(env);
-  if (!config.ok) throw new Error("test config is broken");
-  return JSON.parse(await open(config.config.keyring, sealed, tenant, "tokens"));
+  return JSON.parse(await open(config.keyring, sealed, tenant, "tokens"));
 }

@@ -1,9 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { tokenEndpointOptions } from "../../worker/oauth/client";
 import type { StandIn } from "../ninjaone-stand-in/stand-in";
 import { BASE, mintToken, status } from "./helpers";
-import { apiToken, authorize, callback, CLIENT, connectTenant, saveStandInCredentials, storedTokens, useStandInsPerTest, refuseNextRequestsTo } from "./oauth-helpers";
+import { apiToken, authorize, callback, CLIENT, connectTenant, saveStandInCredentials, SLOWER_THAN_TIMEOUT_MS, storedTokens, useStandInsPerTest, refuseNextRequestsTo } from "./oauth-helpers";
 
 const stand = useStandInsPerTest();
 
@@ -108,10 +107,9 @@ describe("POST /token", () => {
   it("answers 503 for 5xx, 429, timeouts, garbage and refused connections — and loses nothing", async () => {
     await connectTenant(stand.local, "flaky");
     const before = await nearExpiry("flaky");
-    tokenEndpointOptions.timeoutMs = 200;
     const failures = ["server_error", "rate_limited", "slow", "malformed", "invalid_json_shape"] as const;
     for (const failure of failures) {
-      stand.local.failNextTokenRequests(failure, 1, 1000);
+      stand.local.failNextTokenRequests(failure, 1, SLOWER_THAN_TIMEOUT_MS);
       const response = await apiToken("flaky");
       expect(response.status, failure).toBe(503);
       expect(await response.json()).toMatchObject({ error: "ninjaone_unreachable" });

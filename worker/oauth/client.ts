@@ -4,7 +4,8 @@ import { sha256 } from "../crypto";
 /**
  * NinjaOne's OAuth endpoints as request/process pairs: build the authorize
  * URL, exchange a code, refresh, revoke. Confidential client, client_secret_post,
- * PKCE S256. `fetch` is looked up at call time so tests can route it.
+ * PKCE S256. Every call takes its own `HttpOptions` (oauth4webapi's way): nothing here is
+ * module state a caller could change for everyone.
  */
 
 export interface TokenSet {
@@ -66,10 +67,22 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** Tunables, overridable by tests in the same isolate. */
-export const tokenEndpointOptions = {
-  timeoutMs: 10_000,
-};
+/** How long NinjaOne gets to answer, unless a call says otherwise (NINJAONE_TIMEOUT_MS sets it in the worker). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Per call: every function that talks to NinjaOne takes these. */
+export interface HttpOptions {
+  /** Abort after this many ms. Default: DEFAULT_TIMEOUT_MS; the pre-checks 5 000; best-effort revocation and webhook removal at most 3 000. */
+  timeoutMs?: number;
+  /** Default: the global `fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+}
+
+/** One request to NinjaOne with its options applied: never follows redirects, always times out. */
+export function send(url: string, init: RequestInit, options: HttpOptions, defaultTimeoutMs = DEFAULT_TIMEOUT_MS): Promise<Response> {
+  const fetcher = options.fetch ?? fetch;
+  return fetcher(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs) });
+}
 
 export const authorizeEndpoint = (baseUrl: string) => `${baseUrl}/ws/oauth/authorize`;
 export const tokenEndpoint = (baseUrl: string) => `${baseUrl}/ws/oauth/token`;
@@ -113,16 +126,15 @@ const refreshTokenOnly = z.object({ refresh_token: z.string().check(z.minLength(
 
 const errorResponseSchema = z.object({ error: z.string().check(z.regex(/^[\x20-\x7e]{1,64}$/)) });
 
-async function postForm(url: string, form: Record<string, string>, timeoutMs = tokenEndpointOptions.timeoutMs): Promise<unknown> {
+async function postForm(url: string, form: Record<string, string>, options: HttpOptions, defaultTimeoutMs?: number): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-      body: new URLSearchParams(form),
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await send(
+      url,
+      { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" }, body: new URLSearchParams(form) },
+      options,
+      defaultTimeoutMs,
+    );
   } catch {
     throw new TokenEndpointError("unreachable");
   }
@@ -167,27 +179,34 @@ export async function exchangeCode(
   baseUrl: string,
   client: ClientCredentials,
   params: { code: string; redirectUri: string; codeVerifier: string },
+  options: HttpOptions = {},
 ): Promise<TokenSet> {
-  const body = await postForm(tokenEndpoint(baseUrl), {
-    grant_type: "authorization_code",
-    code: params.code,
-    redirect_uri: params.redirectUri,
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    code_verifier: params.codeVerifier,
-  });
+  const body = await postForm(
+    tokenEndpoint(baseUrl),
+    {
+      grant_type: "authorization_code",
+      code: params.code,
+      redirect_uri: params.redirectUri,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      code_verifier: params.codeVerifier,
+    },
+    options,
+  );
   return processTokenResponse(body, {}, Date.now());
 }
 
-export async function refreshTokens(baseUrl: string, client: ClientCredentials, previous: TokenSet): Promise<TokenSet> {
-  const body = await postForm(tokenEndpoint(baseUrl), {
-    grant_type: "refresh_token",
-    refresh_token: previous.refreshToken,
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-  });
+export async function refreshTokens(baseUrl: string, client: ClientCredentials, previous: TokenSet, options: HttpOptions = {}): Promise<TokenSet> {
+  const body = await postForm(
+    tokenEndpoint(baseUrl),
+    { grant_type: "refresh_token", refresh_token: previous.refreshToken, client_id: client.clientId, client_secret: client.clientSecret },
+    options,
+  );
   return processTokenResponse(body, previous, Date.now());
 }
+
+/** The pre-checks run while the user waits on "Save": they give up sooner. */
+const PRECHECK_TIMEOUT_MS = 5000;
 
 /**
  * Pre-check of a Client ID: NinjaOne's authorize endpoint answers 404 for a client id it does not
@@ -197,11 +216,11 @@ export async function refreshTokens(baseUrl: string, client: ClientCredentials, 
 export async function clientIdIsUnknown(
   baseUrl: string,
   params: { clientId: string; redirectUri: string; scope: string },
-  timeoutMs = 5000,
+  options: HttpOptions = {},
 ): Promise<boolean> {
   const url = buildAuthorizeUrl(baseUrl, { ...params, state: "ninjaone-settings-precheck", codeChallenge: await pkceChallenge("precheck") });
   try {
-    const response = await fetch(url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const response = await send(url, { method: "GET" }, options, PRECHECK_TIMEOUT_MS);
     await response.body?.cancel();
     return response.status === 404;
   } catch {
@@ -218,7 +237,7 @@ export async function clientSecretIsRejected(
   baseUrl: string,
   client: ClientCredentials,
   redirectUri: string,
-  timeoutMs = 5000,
+  options: HttpOptions = {},
 ): Promise<boolean> {
   try {
     await postForm(
@@ -230,7 +249,8 @@ export async function clientSecretIsRejected(
         client_id: client.clientId,
         client_secret: client.clientSecret,
       },
-      timeoutMs,
+      options,
+      PRECHECK_TIMEOUT_MS,
     );
     return false;
   } catch (error) {
@@ -239,15 +259,17 @@ export async function clientSecretIsRejected(
 }
 
 /** Best effort: NinjaOne's revoke endpoint is unconfirmed, so any failure is ignored. */
-export async function revokeRefreshToken(baseUrl: string, client: ClientCredentials, refreshToken: string): Promise<void> {
+export async function revokeRefreshToken(baseUrl: string, client: ClientCredentials, refreshToken: string, options: HttpOptions = {}): Promise<void> {
   try {
-    const response = await fetch(revokeEndpoint(baseUrl), {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token", client_id: client.clientId, client_secret: client.clientSecret }),
-      redirect: "manual",
-      signal: AbortSignal.timeout(Math.min(3000, tokenEndpointOptions.timeoutMs)),
-    });
+    const response = await send(
+      revokeEndpoint(baseUrl),
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token", client_id: client.clientId, client_secret: client.clientSecret }),
+      },
+      { ...options, timeoutMs: Math.min(3000, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
+    );
     await response.body?.cancel();
   } catch {
     // ignored on purpose
