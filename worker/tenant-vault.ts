@@ -1,16 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
-import { API_BASE_PATH, type CheckError, type ConnectionEvent, type CredentialsInput, type EventsPage, type EventType, type LastCheck, type WebhooksStatus } from "../contract";
+import type { CheckError, ConnectionEvent, CredentialsInput, EventsPage, EventType, LastCheck, WebhooksStatus } from "../contract";
 import { loadConfig, type Config } from "./config";
-import { DecryptError, open, randomToken, seal, sha256, timingSafeEqual, type Sealed } from "./crypto";
+import { DecryptError, open, seal, type Sealed } from "./crypto";
 import type { Env } from "./env";
 import { ApiError, ConfigError, type ApiErrorCode, type FlowErrorCode } from "./errors";
 import { probeApi, type ProbeOutcome } from "./ninjaone-api";
-import { deleteWebhook, fetchActivities, putWebhook, type Activity } from "./ninjaone-webhooks";
+import type { Activity } from "./ninjaone-webhooks";
 import { exchangeCode, refreshTokens, revokeRefreshToken, TokenEndpointError, type ClientCredentials, type TokenSet } from "./oauth/client";
 import type { Region } from "./regions";
 import { secretLast4 } from "./status";
-import { deleteWebhookRoute, EMPTY_RECORD, writeTenant, writeWebhookRoute, type ConnectionSummary, type FlowRecord, type TenantRecord } from "./store";
+import { EMPTY_RECORD, writeTenant, type ConnectionSummary, type FlowRecord, type TenantRecord } from "./store";
 import * as audit from "./vault/audit";
+import { clearJob, JOBS, readJobs, retryDelay, scheduleJob, type Jobs } from "./vault/jobs";
+import * as webhooks from "./vault/webhooks";
 
 /**
  * One Durable Object per tenant: the single writer of that tenant's NinjaOne
@@ -46,37 +48,10 @@ interface StoredTokens extends TokenSet {
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** After a transient refresh failure, nobody calls NinjaOne again for this long (or its Retry-After). */
 export const COOLDOWN_MS = 30 * 1000;
-/** Keep-alive retries after transient failures: 1 minute, doubling, at most 2 hours. */
-const RETRY_FIRST_MS = 60 * 1000;
-const RETRY_MAX_MS = 2 * 60 * 60 * 1000;
-
 const RECORD = "record";
 const TOKENS = "tokens";
 const TENANT = "tenant";
-/** Jobs of the alarm whose times can't be derived from other state: `{job: ms}`. */
-const JOBS = "jobs";
 const CLAIMED_PREFIX = "claimed:";
-
-type Job = "keepAliveRetry" | "outbox" | "webhook" | "activities";
-type FailureCount = "keepAliveFailures" | "outboxFailures" | "webhookFailures";
-type Jobs = Partial<Record<Job, number>> & Partial<Record<FailureCount, number>>;
-
-/** The tenant's NinjaOne webhook registration (`webhook` in storage). The secret itself is never stored. */
-interface WebhookRecord {
-  routingId: string;
-  /** SHA-256 of the secret header value NinjaOne sends with each delivery. */
-  secretHash: string;
-  registeredAt: string;
-  /** The highest activity id the catch-up poll has seen; undefined until it learns where to start. */
-  watermark?: number;
-}
-const WEBHOOK = "webhook";
-const SEEN_PREFIX = "seen:";
-/** Deliveries are deduplicated by activity id for at least this long. */
-const SEEN_FOR_MS = 48 * 60 * 60 * 1000;
-/** The catch-up poll of /v2/activities, while connected with webhooks on. */
-export const ACTIVITY_POLL_MS = 15 * 60 * 1000;
-const ACTIVITY_PAGE = 200;
 
 /** A refresh that did not give new tokens, classified for what the connection becomes. */
 type RefreshFailure =
@@ -169,12 +144,11 @@ export class TenantVault extends DurableObject<Env> {
   // ------------------------------------------------------------------ events
 
   /**
-   * Records an event in the audit trail and, when `EVENTS_URL` is set, hands it to the queue in
-   * the same step. If the queue refuses, the event waits in the outbox and the alarm retries.
+   * Records an event per `data` in the audit trail and, when `EVENTS_URL` is set, hands them to
+   * the queue in the same step. If the queue refuses, they wait in the outbox and the alarm retries.
    */
-  private async emit(config: Config, tenant: string, type: EventType, actor: string | undefined, data: Record<string, unknown>): Promise<void> {
-    const event = audit.newEvent(tenant, type, actor, data);
-    await audit.record(this.ctx.storage, event, config.events !== undefined);
+  private async emit(config: Config, tenant: string, type: EventType, actor: string | undefined, ...data: Record<string, unknown>[]): Promise<void> {
+    for (const item of data) await audit.record(this.ctx.storage, audit.newEvent(tenant, type, actor, item), config.events !== undefined);
     if (config.events) await this.flushOutbox();
   }
 
@@ -186,7 +160,7 @@ export class TenantVault extends DurableObject<Env> {
       await this.env.EVENTS_QUEUE!.sendBatch(pending.map((body) => ({ body, contentType: "json" as const })));
     } catch {
       console.error(`events queue refused ${pending.length} event(s); retrying from the alarm`);
-      await this.scheduleJob("outbox", (jobs) => Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (jobs.outboxFailures ?? 0)), "outboxFailures");
+      await scheduleJob(this.ctx.storage, "outbox", (jobs) => retryDelay(jobs.outboxFailures), "outboxFailures");
       return false;
     }
     await audit.delivered(this.ctx.storage, pending);
@@ -222,7 +196,7 @@ export class TenantVault extends DurableObject<Env> {
         const newSecret = input.clientSecret !== undefined;
         // The tokens of another client app or region are useless now: revoke them with the old app's credentials.
         const abandoned = !sameApp && record.connection ? await this.abandonTokens(config, tenant, record) : undefined;
-        const unregister = !sameApp ? await this.abandonWebhook(config, tenant, record) : undefined;
+        const unregister = !sameApp ? await webhooks.abandon(this.webhookVault(config, tenant)) : undefined;
         // NinjaOne refused the old secret but the grant may well be alive: a new secret resumes it.
         const resumed = sameApp && newSecret && record.connection?.status === "credentials_rejected";
         const next: TenantRecord = {
@@ -273,7 +247,7 @@ export class TenantVault extends DurableObject<Env> {
         const config = await this.config();
         const record = await this.load();
         const revoke = record.connection ? await this.abandonTokens(config, tenant, record) : undefined;
-        const unregister = await this.abandonWebhook(config, tenant, record);
+        const unregister = await webhooks.abandon(this.webhookVault(config, tenant));
         await this.persist(tenant, EMPTY_RECORD);
         await this.ctx.storage.delete([TOKENS, JOBS]);
         await this.ctx.storage.deleteAlarm();
@@ -346,8 +320,8 @@ export class TenantVault extends DurableObject<Env> {
           },
         };
         await this.persist(tenant, next);
-        await this.clearJob("keepAliveRetry", "keepAliveFailures");
-        if (config.webhooks && !dead) await this.scheduleJob("webhook", () => 0);
+        await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
+        if (config.webhooks && !dead) await scheduleJob(this.ctx.storage, "webhook", () => 0);
         await this.armAlarm(config, tenant);
         await this.emit(config, tenant, "connection.connected", undefined, this.eventData(next));
         if (dead) await this.emit(config, tenant, "connection.reconnect_required", undefined, this.eventData(next, { error: "unauthorized" }));
@@ -514,6 +488,39 @@ export class TenantVault extends DurableObject<Env> {
     );
   }
 
+  /** The current tokens, refreshed first when stale (call inside `exclusive`). */
+  private async freshTokens(config: Config, tenant: string): Promise<TokenSet | RefreshFailure> {
+    const tokens = await this.readTokens(config, tenant);
+    if (!tokens) return { kind: "not_connected" };
+    return isStale(tokens, Date.now()) ? this.refresh(config, tenant) : tokens;
+  }
+
+  /**
+   * Calls NinjaOne with the tenant's access token; on a 401, refreshes once and calls again.
+   * A failed refresh is applied to the connection (it may become reconnect_required).
+   */
+  private async withAccessToken<T extends { kind: string }>(
+    config: Config,
+    tenant: string,
+    call: (accessToken: string) => Promise<T>,
+  ): Promise<T | { kind: "no_token" }> {
+    let tokens = await this.freshTokens(config, tenant);
+    if ("kind" in tokens) {
+      if (tokens.kind !== "transient") await this.applyRefreshFailure(config, tenant, tokens);
+      return { kind: "no_token" };
+    }
+    let answer = await call(tokens.accessToken);
+    if (answer.kind === "unauthorized") {
+      tokens = await this.refresh(config, tenant);
+      if ("kind" in tokens) {
+        if (tokens.kind !== "transient") await this.applyRefreshFailure(config, tenant, tokens);
+        return { kind: "no_token" };
+      }
+      answer = await call(tokens.accessToken);
+    }
+    return answer;
+  }
+
   // ------------------------------------------------------------------ checking
 
   /**
@@ -579,106 +586,6 @@ export class TenantVault extends DurableObject<Env> {
 
   // ------------------------------------------------------------------ NinjaOne webhooks
 
-  /** The current tokens, refreshed first when stale (call inside `exclusive`). */
-  private async freshTokens(config: Config, tenant: string): Promise<TokenSet | RefreshFailure> {
-    const tokens = await this.readTokens(config, tenant);
-    if (!tokens) return { kind: "not_connected" };
-    return isStale(tokens, Date.now()) ? this.refresh(config, tenant) : tokens;
-  }
-
-  /**
-   * Calls NinjaOne with the tenant's access token; on a 401, refreshes once and calls again.
-   * A failed refresh is applied to the connection (it may become reconnect_required).
-   */
-  private async withAccessToken<T extends { kind: string }>(
-    config: Config,
-    tenant: string,
-    call: (accessToken: string) => Promise<T>,
-  ): Promise<T | { kind: "no_token" }> {
-    let tokens = await this.freshTokens(config, tenant);
-    if ("kind" in tokens) {
-      if (tokens.kind !== "transient") await this.applyRefreshFailure(config, tenant, tokens);
-      return { kind: "no_token" };
-    }
-    let answer = await call(tokens.accessToken);
-    if (answer.kind === "unauthorized") {
-      tokens = await this.refresh(config, tenant);
-      if ("kind" in tokens) {
-        if (tokens.kind !== "transient") await this.applyRefreshFailure(config, tenant, tokens);
-        return { kind: "no_token" };
-      }
-      answer = await call(tokens.accessToken);
-    }
-    return answer;
-  }
-
-  private async setWebhooksStatus(tenant: string, webhooks: WebhooksStatus): Promise<void> {
-    const record = await this.load();
-    if (!record.connection) return;
-    const current = record.connection.webhooks;
-    if (current?.status === webhooks.status && current.at === webhooks.at) return;
-    await this.persist(tenant, { ...record, connection: { ...record.connection, webhooks } });
-  }
-
-  /**
-   * Registers the tenant's webhook (from the alarm, right after a connect and on retries):
-   * a new random routing id and secret each time, the routing record in KV before NinjaOne can
-   * deliver, then `PUT /v2/webhook`. 403 (not a system administrator) is final until the next
-   * connect; other failures retry with growing delays.
-   */
-  private async registerWebhook(config: Config, tenant: string): Promise<void> {
-    const record = await this.load();
-    const region = this.regionOf(config, record);
-    if (!config.webhooks || !config.appBaseUrl || record.connection?.status !== "connected" || !region) {
-      await this.clearJob("webhook", "webhookFailures");
-      return;
-    }
-    const routingId = randomToken(16);
-    const secret = randomToken(32);
-    await writeWebhookRoute(this.env.NINJAONE_KV, routingId, tenant);
-    const url = `${config.appBaseUrl}${API_BASE_PATH}/webhooks/${routingId}`;
-    const answer = await this.withAccessToken(config, tenant, (token) => putWebhook(region.baseUrl, token, { url, secret, activities: config.webhooks!.activities }, config.ninjaone));
-    if (answer.kind !== "ok") {
-      await deleteWebhookRoute(this.env.NINJAONE_KV, routingId).catch(() => undefined);
-      if (answer.kind === "forbidden") {
-        await this.clearJob("webhook", "webhookFailures");
-        await this.setWebhooksStatus(tenant, { status: "not_permitted" });
-      } else if (answer.kind !== "no_token" || this.record?.connection?.status === "connected") {
-        const retryAfter = "retryAfterSeconds" in answer ? (answer.retryAfterSeconds ?? 0) * 1000 : 0;
-        await this.scheduleJob("webhook", (jobs) => Math.max(retryAfter, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (jobs.webhookFailures ?? 0))), "webhookFailures");
-        await this.setWebhooksStatus(tenant, { status: "pending" });
-      } else {
-        await this.clearJob("webhook", "webhookFailures");
-      }
-      return;
-    }
-    // The old routing id stops answering now: only the new one reaches this tenant.
-    const previous = await this.ctx.storage.get<WebhookRecord>(WEBHOOK);
-    if (previous) await deleteWebhookRoute(this.env.NINJAONE_KV, previous.routingId).catch(() => undefined);
-    const registeredAt = new Date().toISOString();
-    await this.ctx.storage.put(WEBHOOK, { routingId, secretHash: await sha256(secret), registeredAt, watermark: previous?.watermark } satisfies WebhookRecord);
-    await this.clearJob("webhook", "webhookFailures");
-    await this.setWebhooksStatus(tenant, { status: "registered", at: registeredAt });
-    await this.scheduleJob("activities", () => (previous?.watermark === undefined ? 0 : ACTIVITY_POLL_MS));
-  }
-
-  /**
-   * Prepares to drop the webhook (disconnect, another client app): forgets the registration
-   * and its routing id at once, and answers a function that deletes the webhook at NinjaOne,
-   * best effort, with the token that is about to be revoked.
-   */
-  private async abandonWebhook(config: Config, tenant: string, record: TenantRecord): Promise<(() => Promise<void>) | undefined> {
-    const webhook = await this.ctx.storage.get<WebhookRecord>(WEBHOOK);
-    if (!webhook) return undefined;
-    const region = this.regionOf(config, record);
-    const tokens = await this.readTokens(config, tenant).catch(() => undefined);
-    return async () => {
-      await this.ctx.storage.delete(WEBHOOK);
-      await deleteWebhookRoute(this.env.NINJAONE_KV, webhook.routingId).catch(() => undefined);
-      if (region && tokens) this.ctx.waitUntil(deleteWebhook(region.baseUrl, tokens.accessToken, config.ninjaone).then(() => undefined));
-    };
-  }
-
   /**
    * A delivery to `POST /webhooks/<routing id>`: answers `not_found` alike for a retired routing
    * id and a wrong secret (nothing changes, nothing is revealed); a repeated activity id is
@@ -687,65 +594,40 @@ export class TenantVault extends DurableObject<Env> {
   async receiveActivity(routingId: string, secret: string, activity: Activity): Promise<Result<{ relayed: boolean }>> {
     return this.guarded(() =>
       this.exclusive(async () => {
-        const webhook = await this.ctx.storage.get<WebhookRecord>(WEBHOOK);
-        const secretMatches = timingSafeEqual(await sha256(secret), webhook?.secretHash ?? "");
-        if (!webhook || webhook.routingId !== routingId || !secretMatches) return fail("not_found");
+        if (!(await webhooks.matchesRegistration(this.ctx.storage, routingId, secret))) return fail("not_found");
         const tenant = await this.ctx.storage.get<string>(TENANT);
         if (!tenant) return fail("not_found");
         const config = await this.config();
-        return ok({ relayed: await this.relay(config, tenant, [activity]) > 0 });
+        return ok({ relayed: (await webhooks.relay(this.webhookVault(config, tenant), [activity])) > 0 });
       }),
     );
   }
 
-  /** Emits the activities not seen before (in id order), remembering each id; answers how many. */
-  private async relay(config: Config, tenant: string, activities: Activity[]): Promise<number> {
-    const fresh: Activity[] = [];
-    for (const activity of [...activities].sort((a, b) => a.id - b.id)) {
-      const key = SEEN_PREFIX + activity.id;
-      if (fresh.some((a) => a.id === activity.id) || (await this.ctx.storage.get(key)) !== undefined) continue;
-      fresh.push(activity);
-    }
-    if (fresh.length === 0) return 0;
-    await this.ctx.storage.put(Object.fromEntries(fresh.map((activity) => [SEEN_PREFIX + activity.id, Date.now()])));
-    for (const activity of fresh) await audit.record(this.ctx.storage, audit.newEvent(tenant, "ninjaone.activity", undefined, activity), config.events !== undefined);
-    if (config.events) await this.flushOutbox();
-    return fresh.length;
+  /** What the webhook code (vault/webhooks.ts) may use of this object, for one tenant (call inside `exclusive`). */
+  private webhookVault(config: Config, tenant: string): webhooks.WebhookVault {
+    return {
+      storage: this.ctx.storage,
+      kv: this.env.NINJAONE_KV,
+      config,
+      tenant,
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+      connection: async () => {
+        const record = await this.load();
+        return { status: record.connection?.status, region: this.regionOf(config, record) };
+      },
+      storedAccessToken: async () => (await this.readTokens(config, tenant).catch(() => undefined))?.accessToken,
+      withAccessToken: (call) => this.withAccessToken(config, tenant, call),
+      setStatus: (status) => this.setWebhooksStatus(tenant, status),
+      emitActivities: (activities) => this.emit(config, tenant, "ninjaone.activity", undefined, ...activities),
+    };
   }
 
-  /**
-   * The catch-up (NinjaOne documents no retries of failed deliveries): every 15 minutes while
-   * registered, `GET /v2/activities?newerThan=<watermark>`, relaying what the webhook missed.
-   * A first run only learns the watermark, so history from before the registration is not relayed.
-   */
-  private async pollActivities(config: Config, tenant: string): Promise<void> {
+  private async setWebhooksStatus(tenant: string, status: WebhooksStatus): Promise<void> {
     const record = await this.load();
-    const region = this.regionOf(config, record);
-    const webhook = await this.ctx.storage.get<WebhookRecord>(WEBHOOK);
-    if (!config.webhooks || !region || !webhook || record.connection?.status !== "connected") {
-      await this.clearJob("activities");
-      return;
-    }
-    let watermark = webhook.watermark;
-    for (let page = 0; page < 5; page++) {
-      const since = watermark;
-      const answer = await this.withAccessToken(config, tenant, (token) => fetchActivities(region.baseUrl, token, since, since === undefined ? 1 : ACTIVITY_PAGE, config.ninjaone));
-      if (answer.kind !== "ok") break;
-      const ids = answer.activities.map((activity) => activity.id);
-      const highest = Math.max(since ?? 0, answer.lastActivityId ?? 0, ...ids);
-      if (since !== undefined) await this.relay(config, tenant, answer.activities);
-      watermark = highest;
-      if (since === undefined || answer.activities.length < ACTIVITY_PAGE) break;
-    }
-    if (watermark !== webhook.watermark) await this.ctx.storage.put(WEBHOOK, { ...webhook, watermark });
-    await this.sweepSeen();
-    await this.scheduleJob("activities", () => ACTIVITY_POLL_MS);
-  }
-
-  private async sweepSeen(): Promise<void> {
-    const seen = await this.ctx.storage.list<number>({ prefix: SEEN_PREFIX });
-    const old = [...seen].filter(([, at]) => at < Date.now() - SEEN_FOR_MS).map(([key]) => key);
-    if (old.length > 0) await this.ctx.storage.delete(old);
+    if (!record.connection) return;
+    const current = record.connection.webhooks;
+    if (current?.status === status.status && current.at === status.at) return;
+    await this.persist(tenant, { ...record, connection: { ...record.connection, webhooks: status } });
   }
 
   // ------------------------------------------------------------------ the alarm
@@ -762,11 +644,11 @@ export class TenantVault extends DurableObject<Env> {
       const tenant = await this.ctx.storage.get<string>(TENANT);
       const config = await this.config();
       const now = Date.now();
-      const jobs = await this.jobs();
-      if ((jobs.outbox ?? Infinity) <= now && (await this.flushOutbox())) await this.clearJob("outbox", "outboxFailures");
+      const jobs = await readJobs(this.ctx.storage);
+      if ((jobs.outbox ?? Infinity) <= now && (await this.flushOutbox())) await clearJob(this.ctx.storage, "outbox", "outboxFailures");
       if (tenant && ((await this.keepAliveAt(config, tenant, jobs)) ?? Infinity) <= now) await this.keepAlive(config, tenant);
-      if (tenant && (jobs.webhook ?? Infinity) <= now) await this.registerWebhook(config, tenant);
-      if (tenant && (jobs.activities ?? Infinity) <= now) await this.pollActivities(config, tenant);
+      if (tenant && (jobs.webhook ?? Infinity) <= now) await webhooks.register(this.webhookVault(config, tenant));
+      if (tenant && (jobs.activities ?? Infinity) <= now) await webhooks.pollActivities(this.webhookVault(config, tenant));
       await this.armAlarm(config, tenant);
     });
   }
@@ -787,47 +669,26 @@ export class TenantVault extends DurableObject<Env> {
   private async keepAlive(config: Config, tenant: string): Promise<void> {
     const outcome = await this.refresh(config, tenant);
     if (!("kind" in outcome)) {
-      await this.clearJob("keepAliveRetry", "keepAliveFailures");
+      await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
       return;
     }
     if (outcome.kind === "transient") {
       // Never deletes anything: retry later, waiting longer each time (and at least Retry-After).
-      await this.scheduleJob(
+      await scheduleJob(
+        this.ctx.storage,
         "keepAliveRetry",
-        (jobs) => Math.max(outcome.retryAfterSeconds * 1000, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (jobs.keepAliveFailures ?? 0))),
+        (jobs) => Math.max(outcome.retryAfterSeconds * 1000, retryDelay(jobs.keepAliveFailures)),
         "keepAliveFailures",
       );
       return;
     }
-    await this.clearJob("keepAliveRetry", "keepAliveFailures");
+    await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
     await this.applyRefreshFailure(config, tenant, outcome);
-  }
-
-  private async jobs(): Promise<Jobs> {
-    return (await this.ctx.storage.get<Jobs>(JOBS)) ?? {};
-  }
-
-  /** Schedules `job` after a delay computed from the failure count, and counts one more failure. */
-  private async scheduleJob(job: Job, delay: (jobs: Jobs) => number, failures?: FailureCount): Promise<void> {
-    const jobs = await this.jobs();
-    const next: Jobs = { ...jobs, [job]: Date.now() + delay(jobs), ...(failures ? { [failures]: (jobs[failures] ?? 0) + 1 } : {}) };
-    await this.ctx.storage.put(JOBS, next);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next[job]!) await this.ctx.storage.setAlarm(next[job]!);
-  }
-
-  private async clearJob(job: Job, failures?: FailureCount): Promise<void> {
-    const jobs = await this.jobs();
-    if (jobs[job] === undefined && (!failures || jobs[failures] === undefined)) return;
-    const rest: Jobs = { ...jobs };
-    delete rest[job];
-    if (failures) delete rest[failures];
-    await this.ctx.storage.put(JOBS, rest);
   }
 
   /** Sets the alarm to the earliest job, or deletes it when nothing is scheduled. */
   private async armAlarm(config: Config, tenant: string | undefined): Promise<void> {
-    const jobs = await this.jobs();
+    const jobs = await readJobs(this.ctx.storage);
     const keepAlive = tenant ? await this.keepAliveAt(config, tenant, jobs) : undefined;
     const next = Math.min(jobs.outbox ?? Infinity, keepAlive ?? Infinity, jobs.webhook ?? Infinity, jobs.activities ?? Infinity);
     const current = await this.ctx.storage.getAlarm();
