@@ -10,7 +10,7 @@
 //
 // Bench-only: EXTRA_HEADERS (a JSON object) adds response headers. `npm run bench` sets it to
 // the worker's own security and CORS headers for its "floor" row, run from
-// bench/minimal-status-assets.wrangler.toml behind the same static-assets router as the worker.
+// bench/minimal-status-headers.wrangler.toml.
 
 interface Env {
   NINJAONE_KV: KVNamespace;

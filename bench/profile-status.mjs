@@ -7,8 +7,8 @@
 //
 // Every variant is a scratch copy of worker/, contract/ and server/ in a temporary directory,
 // patched there (the patches below); nothing of it reaches the deployed code. The minimum runs
-// plain, behind the same static-assets router as the worker, with the worker's response
-// headers, and with both. Everything runs under `wrangler dev` at once (ports 18883–18899,
+// plain, behind a static-assets router (as the worker was until it carried the widget files in
+// its module), with the worker's response headers, and with both. Everything runs under `wrangler dev` at once (ports 18883–18899,
 // inspectors 19883–19899), shares one --persist-to directory (so all read the very KV record the
 // worker wrote for a tenant connected through the NinjaOne stand-in), and is measured thus:
 //   - HTTP: requests/s and p50 of GET /status under autocannon in alternating rounds, as the
@@ -60,7 +60,8 @@ const ALL_VARIANTS = {
   "the worker as it is": { patches: [] },
   // BEFORE=<dir holding worker/, contract/, server/>: the worker as it was, unpatched.
   ...(process.env.BEFORE ? { "the worker before issue 13's changes": { patches: [], from: process.env.BEFORE } } : {}),
-  "without the static-assets router": { patches: [], assets: false },
+  // The layout before: the widget as Cloudflare static assets, the router in front of every request.
+  "behind the static-assets router (the widget as [assets], as before)": { patches: [], assets: true },
   "without secureHeaders": { patches: [NO_SECURE_HEADERS] },
   "without the CSP pass": { patches: [NO_CSP] },
   "without CORS": { patches: [NO_CORS] },
@@ -69,10 +70,10 @@ const ALL_VARIANTS = {
   "without all five middleware": { patches: ALL_MIDDLEWARE },
   "a hand-written JWT check instead of hono/jwt + zod": { patches: [HAND_JWT] },
   "without the region table in the answer": { patches: [NO_REGIONS] },
-  "without all of the above": { patches: [...ALL_MIDDLEWARE, HAND_JWT, NO_REGIONS], assets: false },
+  "without all of the above": { patches: [...ALL_MIDDLEWARE, HAND_JWT, NO_REGIONS] },
 };
 
-// ONLY=1,2 (indices into ALL_VARIANTS) runs a subset; the first one listed must keep assets (it connects the tenant).
+// ONLY=1,2 (indices into ALL_VARIANTS) runs a subset; the first one listed connects the tenant.
 const VARIANTS = process.env.ONLY
   ? Object.fromEntries(process.env.ONLY.split(",").map((i) => Object.entries(ALL_VARIANTS)[Number(i)]))
   : ALL_VARIANTS;
@@ -163,19 +164,18 @@ async function cpuProfile(inspectorPort, run, dir) {
   return { top, busyUs: busy, programUs: program };
 }
 
-function scratchCopy(base, name, { patches, assets = true, from = ROOT }, index) {
+function scratchCopy(base, name, { patches, assets = false, from = ROOT }, index) {
   const dir = join(base, `v${index}`);
   mkdirSync(dir);
   cpSync(join(from, "worker"), join(dir, "worker"), { recursive: true });
   cpSync(join(from, "contract"), join(dir, "contract"), { recursive: true });
   cpSync(join(from, "server"), join(dir, "server"), { recursive: true }); // worker/events-delivery.ts signs with it
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  symlinkSync(join(ROOT, "dist"), join(dir, "dist")); // the widget files worker/routes/assets.ts imports
   for (const patch of patches) applyPatch(dir, patch);
   writeFileSync(join(dir, "entry.ts"), loopEntry("./worker/index.ts"));
-  let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
-    .replace('main = "worker/index.ts"', 'main = "entry.ts"')
-    .replace('directory = "./dist/widget"', `directory = "${join(ROOT, "dist/widget")}"`);
-  if (!assets) toml = toml.replace(/\[assets\][^[]*/, "");
+  let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8").replace('main = "worker/index.ts"', 'main = "entry.ts"');
+  if (assets) toml += `\n[assets]\ndirectory = "${join(ROOT, "dist/widget")}"\nbinding = "ASSETS"\nrun_worker_first = true\n`;
   writeFileSync(join(dir, "wrangler.toml"), toml);
   return join(dir, "wrangler.toml");
 }
@@ -198,7 +198,7 @@ const WORKER_HEADERS = {
 };
 
 /**
- * The minimum; with `assets`, behind the same static-assets router as the worker
+ * The minimum; with `assets`, behind a static-assets router (as the worker was before)
  * (run_worker_first); with `headers`, answering the worker's 13 extra response headers (EXTRA_HEADERS).
  */
 function minimalCopy(base, name, { assets = false, headers = false } = {}) {
@@ -214,7 +214,7 @@ function minimalCopy(base, name, { assets = false, headers = false } = {}) {
 }
 
 const MINIMA = {
-  "the minimum behind the static-assets router": { assets: true },
+  "the minimum behind a static-assets router": { assets: true },
   "the minimum with the worker's 13 extra headers": { headers: true },
   "the minimum behind the router, with those headers": { assets: true, headers: true },
 };

@@ -20,7 +20,8 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const rows = [];
 const row = (what, ours, baseline, ratio, target, met) => rows.push({ what, ours, baseline, ratio, target, met });
 const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const ROUNDS = 5;
+// Seven: on these shared machines a round's ratio moves by ±15 %; the median of seven holds still better than of five.
+const ROUNDS = 7;
 const SECONDS = 3;
 
 // 1. Widget: the ES module next to a minimal Lit element built by the same Vite config.
@@ -36,17 +37,16 @@ await build({
 const minimal = gzipSize(join(scratch, "minimal", "minimal.js"));
 row("widget ES module, min+gzip", kb(widget), kb(minimal), widget / minimal, "≤ 2×", widget / minimal <= 2);
 
-// The budgets of scripts/widget-size.mjs: the script-tag module and, once the package has one,
-// the bundler entry (Lit external).
+// The sizes scripts/widget-size.mjs measures, against issue 12's budgets (the build itself
+// asserts the looser ceilings of widget-size.mjs, so that growth fails it).
+const ISSUE_BUDGETS_KB = { "script-tag ES module": 15, "bundler entry": 9 };
 const sizes = spawnSync(process.execPath, ["scripts/widget-size.mjs"], { encoding: "utf8" });
-const budgetLine = (label) => new RegExp(`^${label}[^\\n]*?([\\d.]+) KiB of ([\\d.]+) KiB`, "m").exec(sizes.stdout);
-const bundler = budgetLine("bundler entry");
-if (bundler) {
-  for (const [what, match] of [["widget, script-tag ES module (Lit inlined), gzip", budgetLine("script-tag ES module")], ["widget, bundler entry (Lit external), gzip", bundler]]) {
-    if (!match) continue;
-    const [size, budget] = [Number(match[1]), Number(match[2])];
-    row(what, `${size.toFixed(1)} KB`, "—", undefined, `≤ ${budget.toFixed(0)} KB`, size <= budget);
-  }
+const sizeLine = (label) => new RegExp(`^${label}[^\\n]*?([\\d.]+) KiB of [\\d.]+ KiB`, "m").exec(sizes.stdout);
+for (const [what, label] of [["widget, script-tag ES module (Lit inlined), gzip", "script-tag ES module"], ["widget, bundler entry (Lit external), gzip", "bundler entry"]]) {
+  const match = sizeLine(label);
+  if (!match) continue;
+  const size = Number(match[1]);
+  row(what, `${size.toFixed(1)} KB`, "—", undefined, `≤ ${ISSUE_BUDGETS_KB[label]} KB`, size <= ISSUE_BUDGETS_KB[label]);
 }
 
 // 2. Worker: `wrangler deploy --dry-run --minify` next to a bare Hono worker.
@@ -57,16 +57,27 @@ const bundle = (args, outdir) => {
 };
 bundle([], join(scratch, "worker"));
 bundle(["-c", "bench/wrangler.toml"], join(scratch, "bare"));
-const worker = gzipSize(join(scratch, "worker", "index.js"));
+// The worker's code on its own: the same bundle with the widget files it serves left out.
+const widgetFiles = "dist/worker/widget-files.json";
+const builtFiles = readFileSync(widgetFiles);
+try {
+  writeFileSync(widgetFiles, "{}");
+  bundle([], join(scratch, "worker-code"));
+} finally {
+  writeFileSync(widgetFiles, builtFiles);
+}
+const worker = gzipSize(join(scratch, "worker-code", "index.js"));
+const withWidget = gzipSize(join(scratch, "worker", "index.js"));
 const bare = gzipSize(join(scratch, "bare", "bare-worker.js"));
-row("worker bundle, min+gzip", kb(worker), kb(bare), worker / bare, "≤ 2.5×", worker / bare <= 2.5);
+row("worker bundle (its code, without the widget files it serves), min+gzip", kb(worker), kb(bare), worker / bare, "≤ 2.5×", worker / bare <= 2.5);
+row("worker bundle with the widget files, min+gzip", kb(withWidget), kb(bare), withWidget / bare, "(context)", undefined);
 
 // 3. Throughput under wrangler dev, everything in the same run:
-//    - the worker (with its static assets, as deployed), a tenant connected for real through the NinjaOne stand-in;
+//    - the worker as deployed (the widget files in its module), a tenant connected for real through the NinjaOne stand-in;
 //    - the hand-written minimum of /status (bench/minimal-status-worker.ts), reading the very same KV record:
 //      it shares the worker's --persist-to directory, secrets and regions;
-//    - the same minimum behind the same static-assets router, answering the worker's own response
-//      headers: the floor of a worker that serves the widget with these headers (context);
+//    - the same minimum answering the worker's own response headers: the floor of a /status that
+//      sends these headers (context);
 //    - the bare Hono worker (bench/bare-worker.ts);
 //    - the stand-in itself, for the proxy's direct call.
 const PORTS = { worker: 18877, bare: 18878, minimal: 18879, standIn: 18880, floor: 18881 };
@@ -112,7 +123,7 @@ try {
   const ours = await statusOf(PORTS.worker);
   // The floor answers the worker's own headers (all but the ones any JSON answer has).
   const extraHeaders = Object.fromEntries([...ours.headers].filter(([name]) => !["content-type", "content-length", "cache-control", "content-encoding", "transfer-encoding", "date"].includes(name)));
-  children.floor = await startWrangler("floor", ["-c", "bench/minimal-status-assets.wrangler.toml", ...shared, "--var", `EXTRA_HEADERS:${JSON.stringify(extraHeaders)}`], PORTS.floor, PORTS.floor + 1000);
+  children.floor = await startWrangler("floor", ["-c", "bench/minimal-status-headers.wrangler.toml", ...shared, "--var", `EXTRA_HEADERS:${JSON.stringify(extraHeaders)}`], PORTS.floor, PORTS.floor + 1000);
   for (const port of [PORTS.minimal, PORTS.floor]) {
     const theirs = await statusOf(port);
     if (theirs.text !== ours.text) {
@@ -145,7 +156,7 @@ try {
   row("GET /status vs the minimum, server CPU per request", `${vsMinimal.ours.cpu.toFixed(0)} µs`, `${vsMinimal.baseline.cpu.toFixed(0)} µs`, vsMinimal.cpu, "(context)", undefined);
   const vsFloor = compare(runs, "status", "floor");
   const floorVsMinimal = compare(runs, "floor", "minimal");
-  row("the minimum behind the assets router with the worker's headers, vs the minimum, requests/s", rps(floorVsMinimal.ours), rps(floorVsMinimal.baseline), floorVsMinimal.rps, "(context)", undefined);
+  row("the minimum with the worker's response headers, vs the minimum, requests/s", rps(floorVsMinimal.ours), rps(floorVsMinimal.baseline), floorVsMinimal.rps, "(context)", undefined);
   row("GET /status vs that floor, requests/s", rps(vsFloor.ours), rps(vsFloor.baseline), vsFloor.rps, "(context)", undefined);
   const vsBare = compare(runs, "status", "bare");
   row("GET /status vs a bare Hono route, requests/s", rps(vsBare.ours), rps(vsBare.baseline), vsBare.rps, "≥ 0.6×", vsBare.rps >= 0.6);

@@ -39,7 +39,7 @@ if (only.length === 0) {
   }
 }
 
-// The worker serves dist/widget (wrangler.toml [assets]); every suite needs a fresh build.
+// The worker serves the built widget (dist/worker/widget-files.json); every suite needs a fresh build.
 if (!(await run("npm", ["run", "build", "--silent"], { name: "build" }))) {
   console.error("widget build failed");
   failed += 1;

@@ -6,6 +6,8 @@
 //   ninjaone-settings.iife.js   the same as a classic script
 //   locales/<lang>.js           one small module per widget/locales/<lang>.ts, loaded only when asked for
 //   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties)
+// and, for the worker to serve them from its own module, dist/worker/widget-files.json: each of these
+// files by its URL path, with its content type and ETag (worker/routes/assets.ts).
 //
 // The npm package's other entries (see package.json `exports`):
 //   dist/lib/index.js           `ninjaone-settings`: the element for bundlers (entry index.ts, Lit
@@ -19,7 +21,8 @@
 // The default export is the script-tag build; the others run after it (packageBuilds below), each
 // with its own inline config, so that `build({ configFile })` with another entry (scripts/bench.mjs)
 // builds only what it asks for.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build, defineConfig, type InlineConfig, type LogLevel, type Plugin } from "vite";
 
@@ -171,11 +174,58 @@ async function manifest(): Promise<void> {
   writeFileSync(`${outDir}/custom-elements.json`, JSON.stringify(cem, null, 2) + "\n");
 }
 
-/** After the script-tag build (both formats): the manifest, the locales, the package's entries and types. */
+/**
+ * The files the worker serves, as one JSON module it imports (worker/routes/assets.ts): by URL path,
+ * the text, its content type and a strong ETag of its bytes. Only these paths are public.
+ */
+const WORKER_FILES = `${dist}/worker/widget-files.json`;
+
+function workerFiles(): void {
+  const served = [
+    "ninjaone-settings.js",
+    "ninjaone-settings.iife.js",
+    "custom-elements.json",
+    ...locales().map((lang) => `locales/${lang}.js`),
+  ];
+  const files = Object.fromEntries(
+    served.map((name) => {
+      const body = readFileSync(`${outDir}/${name}`, "utf8");
+      const type = name.endsWith(".json") ? "application/json; charset=utf-8" : "text/javascript; charset=utf-8";
+      const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`;
+      return [`/${name}`, { body, type, etag }];
+    }),
+  );
+  mkdirSync(`${dist}/worker`, { recursive: true });
+  writeFileSync(WORKER_FILES, JSON.stringify(files));
+}
+
+/**
+ * After the script-tag build (both formats): the manifest, the locales, the worker's copy, and once
+ * the package's entries and types. Vite calls closeBundle once per format, and again for each
+ * rebuild under `vite build --watch` (npm start), after emptying dist/widget: the calls run one
+ * after the other, and the one that finds both formats newer than the worker's copy does the work.
+ */
 function packageBuilds(): Plugin {
-  let done = false;
+  let pending: Promise<void> = Promise.resolve();
+  let packaged = false;
   let ours = false;
   let logLevel: LogLevel = "info";
+  const outputs = [`${outDir}/ninjaone-settings.js`, `${outDir}/ninjaone-settings.iife.js`];
+  const copyIsCurrent = () =>
+    existsSync(WORKER_FILES) && outputs.every((file) => statSync(file).mtimeMs <= statSync(WORKER_FILES).mtimeMs);
+
+  async function afterScriptBuild(): Promise<void> {
+    if (!outputs.every((file) => existsSync(file)) || copyIsCurrent()) return;
+    await manifest();
+    for (const lang of locales()) await build(localeBuild(lang, logLevel));
+    workerFiles();
+    if (packaged) return;
+    packaged = true;
+    await build(libBuild(logLevel));
+    await build(serverBuild(logLevel));
+    await declarations();
+  }
+
   return {
     name: "ninjaone-package-builds",
     apply: "build",
@@ -185,14 +235,10 @@ function packageBuilds(): Plugin {
       ours = entry === scriptEntry;
       logLevel = config.logLevel ?? "info";
     },
-    async closeBundle() {
-      if (done || !ours) return;
-      done = true;
-      await manifest();
-      for (const lang of locales()) await build(localeBuild(lang, logLevel));
-      await build(libBuild(logLevel));
-      await build(serverBuild(logLevel));
-      await declarations();
+    closeBundle() {
+      if (!ours) return;
+      pending = pending.then(afterScriptBuild);
+      return pending;
     },
   };
 }

@@ -5,7 +5,6 @@ import type { TenantVault } from "./tenant-vault";
 export interface Env {
   NINJAONE_KV: KVNamespace;
   TENANT_VAULT: DurableObjectNamespace<TenantVault>;
-  ASSETS?: Fetcher;
   TENANT_TOKEN_SECRET?: string;
   ENCRYPTION_KEYS?: string;
   ENCRYPTION_KEY_ID?: string;

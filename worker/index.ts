@@ -45,22 +45,36 @@ app.route("/", assetsRoute);
 // The launch pages bring their own headers (a Referrer-Policy the API's would overwrite).
 app.route(API_BASE_PATH, launchPageRoute);
 
-app.use(
-  `${API_BASE_PATH}/*`,
-  secureHeaders({
-    // The popup result page must keep its link to the opener (CONTRACT.md).
-    crossOriginOpenerPolicy: false,
-    referrerPolicy: "no-referrer",
-  }),
-);
-// A locked-down default CSP; the flow pages set their own (with a script nonce),
-// which secureHeaders' option would overwrite.
-app.use(`${API_BASE_PATH}/*`, async (c, next) => {
-  await next();
-  if (!c.res.headers.has("Content-Security-Policy")) {
-    c.res.headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  }
+// Routes a browser navigates to (not fetch): they answer with pages, errors included.
+const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`, `${API_BASE_PATH}/launch`]);
+
+// A locked-down CSP for everything that does not bring its own: JSON answers, redirects.
+const LOCKED_DOWN = { defaultSrc: ["'none'"], frameAncestors: ["'none'"] };
+// Pages get all of secure-headers' defaults, without overwriting what a page sets itself (its CSP
+// with a script nonce, its Referrer-Policy). The JSON answers get the headers that act on a
+// response no browser renders as a document (OWASP's REST Security Cheat Sheet: HSTS, nosniff,
+// X-Frame-Options, a CSP with frame-ancestors; and CORP against cross-origin reads); the others
+// only mean something in a document (Referrer-Policy for its subresources, Origin-Agent-Cluster,
+// DNS prefetching, IE's download prompt and XSS filter, Flash/PDF policy files), and each header
+// costs every API answer on every hop.
+const pageSecurityHeaders = secureHeaders({
+  contentSecurityPolicy: LOCKED_DOWN,
+  // The popup result page must keep its link to the opener (CONTRACT.md).
+  crossOriginOpenerPolicy: false,
+  referrerPolicy: "no-referrer",
+  overwrite: false,
 });
+const apiSecurityHeaders = secureHeaders({
+  contentSecurityPolicy: LOCKED_DOWN,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  referrerPolicy: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+});
+app.use(`${API_BASE_PATH}/*`, (c, next) => (BROWSER_ROUTES.has(c.req.path) ? pageSecurityHeaders(c, next) : apiSecurityHeaders(c, next)));
 
 const api = new Hono<AppEnv>();
 /**
@@ -77,19 +91,21 @@ function allowOrigin(origin: string, env: Env): string | null {
   return null;
 }
 
-api.use(
-  cors({
-    origin: (origin, c) => allowOrigin(origin, c.env),
-    allowMethods: ["GET", "PUT", "POST"],
-    exposeHeaders: ["WWW-Authenticate", "Retry-After"],
-    allowHeaders: ["Authorization", "Content-Type"],
-    maxAge: 600,
-  }),
-);
+const corsForAllowedOrigins = cors({
+  origin: (origin, c) => allowOrigin(origin, c.env),
+  allowMethods: ["GET", "PUT", "POST"],
+  exposeHeaders: ["WWW-Authenticate", "Retry-After"],
+  allowHeaders: ["Authorization", "Content-Type"],
+  maxAge: 600,
+});
+// Every CORS request carries Origin (Fetch standard); a request without one (a host's backend,
+// the SDK) has no use for CORS headers. Every API answer is no-store, so no cache needs `Vary`.
+api.use((c, next) => (c.req.header("Origin") === undefined ? next() : corsForAllowedOrigins(c, next)));
 api.use(async (c, next) => {
   await next();
-  // c.header, not c.res.headers: it copies an answer whose headers are immutable (one from fetch).
-  c.header("Cache-Control", "no-store");
+  // On the answer itself: c.header would copy the whole Response first. Every API answer has
+  // mutable headers (none is a fetch() Response passed through; secure-headers sets its own the same way).
+  c.res.headers.set("Cache-Control", "no-store");
 });
 api.use(requireConfig);
 const smallBodies = bodyLimit({
@@ -117,9 +133,6 @@ api.all("*", () => {
 });
 
 app.route(API_BASE_PATH, api);
-
-// Routes a browser navigates to (not fetch) answer errors with a page.
-const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`, `${API_BASE_PATH}/launch`]);
 
 app.onError((thrown, c) => {
   let error = thrown;

@@ -97,7 +97,40 @@ describe("configuration", () => {
   });
 });
 
+/** secure-headers' defaults that act only on a document: the pages send them, the JSON answers do not. */
+const DOCUMENT_HEADERS = ["Referrer-Policy", "Origin-Agent-Cluster", "X-DNS-Prefetch-Control", "X-Download-Options", "X-Permitted-Cross-Domain-Policies", "X-XSS-Protection"];
+
 describe("CORS and headers", () => {
+  it("answers JSON with the security headers that act on it, and pages with all of them and their own CSP", async () => {
+    const json = await callWith({}, "/status", { headers: { Authorization: `Bearer ${await mintToken()}` } });
+    expect(json.status).toBe(200);
+    expect(json.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d+/);
+    expect(json.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(json.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+    expect(json.headers.get("Cross-Origin-Resource-Policy")).toBe("same-origin");
+    expect(json.headers.get("Content-Security-Policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    for (const name of DOCUMENT_HEADERS) expect(json.headers.has(name), name).toBe(false);
+
+    // a flow page (here: the callback's error page) keeps the CSP with its script nonce and gets the rest
+    const page = await callWith({}, "/callback?state=x&code=y");
+    expect(page.headers.get("Content-Type")).toMatch(/text\/html/);
+    expect(page.headers.get("Content-Security-Policy")).toMatch(/script-src 'nonce-[A-Za-z0-9_-]+'/);
+    expect(page.headers.get("Referrer-Policy")).toBe("no-referrer");
+    for (const name of DOCUMENT_HEADERS) expect(page.headers.has(name), name).toBe(true);
+    expect(page.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(page.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d+/);
+  });
+
+  it("sends CORS headers only to requests that carry an Origin", async () => {
+    const token = await mintToken();
+    const backend = await callWith({}, "/status", { headers: { Authorization: `Bearer ${token}` } });
+    expect(backend.status).toBe(200);
+    for (const name of ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Vary"]) expect(backend.headers.has(name), name).toBe(false);
+    const browser = await callWith({}, "/status", { headers: { Origin: HOST_ORIGIN, Authorization: `Bearer ${token}` } });
+    expect(browser.headers.get("Access-Control-Allow-Origin")).toBe(HOST_ORIGIN);
+    expect(browser.headers.get("Access-Control-Expose-Headers")).toBe("WWW-Authenticate,Retry-After");
+  });
+
   it("allows exactly the configured origins", async () => {
     const token = await mintToken();
     const allowed = await callWith({}, "/status", { headers: { Origin: HOST_ORIGIN, Authorization: `Bearer ${token}` } });

@@ -1,35 +1,43 @@
 import { Hono } from "hono/tiny";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { AppEnv } from "../app-env";
+import builtFiles from "../../dist/worker/widget-files.json";
 
-/** The languages that ship besides English (widget/locales/<lang>.ts, built to dist/widget/locales/<lang>.js). */
-export const LOCALES = ["de", "fr"];
+const widgetFiles: Record<string, { body: string; type: string; etag: string }> = builtFiles;
+
+const CROSS_ORIGIN_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Cross-Origin-Resource-Policy": "cross-origin",
+  "X-Content-Type-Options": "nosniff",
+};
 
 /**
- * The built widget, served from the worker's origin through the ASSETS
- * binding: the element (module and classic script), its manifest, and the
- * locales a script-tag host adds with
- * `<script type="module" src="https://<worker>/locales/de.js">`. Every host
- * page loads them cross-origin: a module script is a CORS request, and
- * Cross-Origin-Resource-Policy must not be same-origin. The stable names
- * revalidate with their ETag.
+ * The built widget, served from the worker's origin: the element (module and classic script), its
+ * manifest, and the locales a script-tag host adds with
+ * `<script type="module" src="https://<worker>/locales/de.js">`. Only the files the build lists in
+ * dist/worker/widget-files.json exist; every other path falls through to a 404.
  *
- * These headers are set here rather than in a `_headers` file because the
- * local asset server drops `_headers` from gzip-encoded responses — which is
- * every browser request.
+ * They are part of the worker's module, not Cloudflare static assets: the worker would have to run
+ * first for every request anyway (to set the headers below and keep the rest of the build folder
+ * private), and the assets router in front of it cost every API request a hop — about a fifth of
+ * `/status`'s throughput (docs/benchmarks.md).
+ *
+ * Every host page loads them cross-origin: a module script is a CORS request, and
+ * Cross-Origin-Resource-Policy must not be same-origin. The names are stable, so they revalidate
+ * with the ETag the build computed (304s keep the cross-origin headers); Cloudflare compresses them
+ * on the way out.
  */
-export const WIDGET_FILES = [
-  "/ninjaone-settings.js",
-  "/ninjaone-settings.iife.js",
-  "/custom-elements.json",
-  ...LOCALES.map((lang) => `/locales/${lang}.js`),
-];
-
-export const assetsRoute = new Hono<AppEnv>().on(["GET", "HEAD"], WIDGET_FILES, async (c) => {
-  if (!c.env.ASSETS) return c.text("Not found", 404);
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
-  const response = new Response(asset.body, asset);
-  response.headers.set("Access-Control-Allow-Origin", "*");
-  response.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
-  response.headers.set("X-Content-Type-Options", "nosniff");
-  return response;
-});
+export const assetsRoute = new Hono<AppEnv>().on(
+  ["GET", "HEAD"],
+  Object.keys(widgetFiles),
+  etag({ retainedHeaders: [...RETAINED_304_HEADERS, ...Object.keys(CROSS_ORIGIN_HEADERS)] }),
+  (c) => {
+    const file = widgetFiles[c.req.path]!;
+    return c.body(file.body, 200, {
+      ...CROSS_ORIGIN_HEADERS,
+      "Content-Type": file.type,
+      ETag: file.etag,
+      "Cache-Control": "public, max-age=0, must-revalidate",
+    });
+  },
+);
