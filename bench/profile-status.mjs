@@ -45,8 +45,8 @@ const HAND_JWT = p(
     if (!(await crypto.subtle.verify("HMAC", key, bytes(s!), new TextEncoder().encode(\`\${h}.\${b}\`)))) throw new Error();
     payload = JSON.parse(new TextDecoder().decode(bytes(b!)));
     const q = payload as { tenant: string; aud: string; exp: number; sub?: string; perm?: "read" | "manage" };
-    if (!accepted.includes(q.aud) || q.exp < nowSeconds) return { ok: false, reason: "expired" };
-    return { ok: true, identity: { tenant: q.tenant, actor: q.sub, perm: q.perm ?? "manage" } };`,
+    if (!accepted.includes(q.aud) || q.exp < nowSeconds) throw new TokenRejected("expired");
+    return { tenant: q.tenant, actor: q.sub, perm: q.perm ?? "manage" };`,
 );
 const NO_REGIONS = p("worker/status.ts", "    regions: config.regions,", "    regions: [],");
 const NO_SECURE_HEADERS = p("worker/index.ts", /app\.use\(\n  `\$\{API_BASE_PATH\}\/\*`,\n  secureHeaders\(\{[^]*?\}\),\n\);/, "");

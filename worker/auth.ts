@@ -37,19 +37,25 @@ const claimsSchema = z.object({
   perm: z.optional(z.enum(["manage", "read"])),
 });
 
-export type TokenCheck = { ok: true; identity: TenantIdentity } | { ok: false; reason: TokenRejection };
+/** A tenant token that was refused, and why. The message names the reason, never the token. */
+export class TokenRejected extends Error {
+  override name = "TokenRejected";
+  constructor(readonly reason: TokenRejection) {
+    super(`tenant token refused: ${reason}`);
+  }
+}
 
 /**
  * Verifies signature and algorithm with Hono's JWT helper, then the claims and lifetime rules
  * Hono has no option for (60 s skew, at most one hour of life, `nbf`, an audience that is exactly
- * one of ours).
+ * one of ours). Throws TokenRejected.
  */
 export async function checkTenantToken(
   token: string,
   audiences: Audience | readonly Audience[],
   key: CryptoKey,
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<TokenCheck> {
+): Promise<TenantIdentity> {
   const accepted: readonly string[] = typeof audiences === "string" ? [audiences] : audiences;
   let payload: unknown;
   try {
@@ -57,20 +63,20 @@ export async function checkTenantToken(
     payload = await verify(token, key, { alg: "HS256", exp: false, iat: false, nbf: false });
   } catch {
     // A token that decodes but does not verify was signed with another key (or altered).
-    return { ok: false, reason: decodes(token) ? "bad_signature" : "malformed" };
+    throw new TokenRejected(decodes(token) ? "bad_signature" : "malformed");
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) return { ok: false, reason: "malformed" };
+  if (!claims.success) throw new TokenRejected("malformed");
   const { tenant, aud, iat, exp, nbf, sub, perm } = claims.data;
   // A string only: an array naming both audiences would pass for either route.
-  if (!accepted.includes(aud)) return { ok: false, reason: "wrong_audience" };
-  if (exp <= iat) return { ok: false, reason: "malformed" };
-  if (exp - iat > MAX_LIFETIME_SECONDS) return { ok: false, reason: "lifetime_over_one_hour" };
+  if (!accepted.includes(aud)) throw new TokenRejected("wrong_audience");
+  if (exp <= iat) throw new TokenRejected("malformed");
+  if (exp - iat > MAX_LIFETIME_SECONDS) throw new TokenRejected("lifetime_over_one_hour");
   if (iat > nowSeconds + CLOCK_SKEW_SECONDS || (nbf !== undefined && nbf > nowSeconds + CLOCK_SKEW_SECONDS)) {
-    return { ok: false, reason: "not_yet_valid" };
+    throw new TokenRejected("not_yet_valid");
   }
-  if (exp < nowSeconds - CLOCK_SKEW_SECONDS) return { ok: false, reason: "expired" };
-  return { ok: true, identity: { tenant, actor: sub, perm: perm ?? "manage" } };
+  if (exp < nowSeconds - CLOCK_SKEW_SECONDS) throw new TokenRejected("expired");
+  return { tenant, actor: sub, perm: perm ?? "manage" };
 }
 
 function decodes(token: string): boolean {
@@ -84,8 +90,12 @@ function decodes(token: string): boolean {
 
 /** The identity of a valid token, or undefined for every kind of bad one. */
 export async function verifyTenantToken(token: string, audience: Audience, key: CryptoKey): Promise<TenantIdentity | undefined> {
-  const result = await checkTenantToken(token, audience, key);
-  return result.ok ? result.identity : undefined;
+  try {
+    return await checkTenantToken(token, audience, key);
+  } catch (error) {
+    if (error instanceof TokenRejected) return undefined;
+    throw error;
+  }
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
@@ -99,18 +109,20 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 export function tenantAuth(...audiences: Audience[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const match = BEARER.exec(c.req.header("Authorization") ?? "");
-    const result: TokenCheck = match
-      ? await checkTenantToken(match[1]!, audiences, c.get("config").tokenKey)
-      : { ok: false, reason: "malformed" };
-    if (!result.ok) {
-      console.warn(`tenant token refused: ${result.reason}`);
+    let identity: TenantIdentity;
+    try {
+      if (!match) throw new TokenRejected("malformed");
+      identity = await checkTenantToken(match[1]!, audiences, c.get("config").tokenKey);
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      console.warn(error.message);
       throw new ApiError("unauthorized", {
-        headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${result.reason}"` },
+        headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${error.reason}"` },
       });
     }
-    c.set("tenant", result.identity.tenant);
-    c.set("actor", result.identity.actor);
-    c.set("perm", result.identity.perm);
+    c.set("tenant", identity.tenant);
+    c.set("actor", identity.actor);
+    c.set("perm", identity.perm);
     await next();
   });
 }
