@@ -42,9 +42,6 @@ const app = new Hono<AppEnv>();
 
 // The widget files come first: they get their own cross-origin headers.
 app.route("/", assetsRoute);
-// The launch pages bring their own headers (a Referrer-Policy the API's would overwrite).
-app.route(API_BASE_PATH, launchPageRoute);
-
 // Routes a browser navigates to (not fetch): they answer with pages, errors included.
 const BROWSER_ROUTES = new Set([`${API_BASE_PATH}/connect`, `${API_BASE_PATH}/callback`, `${API_BASE_PATH}/launch`]);
 
@@ -75,6 +72,8 @@ const apiSecurityHeaders = secureHeaders({
   xXssProtection: false,
 });
 app.use(`${API_BASE_PATH}/*`, (c, next) => (BROWSER_ROUTES.has(c.req.path) ? pageSecurityHeaders(c, next) : apiSecurityHeaders(c, next)));
+// The launch pages are pages, not API: no CORS, no API body limit; their own Referrer-Policy.
+app.route(API_BASE_PATH, launchPageRoute);
 
 const api = new Hono<AppEnv>();
 /**

@@ -1,6 +1,5 @@
 import { Hono } from "hono/tiny";
 import { createMiddleware } from "hono/factory";
-import { secureHeaders } from "hono/secure-headers";
 import * as z from "zod/mini";
 import type { LaunchTicket } from "../../contract";
 import type { AppEnv } from "../app-env";
@@ -55,16 +54,12 @@ const regionOrigins = (config: Config) => config.regions.map((region) => new URL
 
 /**
  * `GET /launch`, the worker's own pages that start a flow: `?origin=<host origin>` is the popup's
- * first page, `?ticket=<ticket>` the page redirect mode lands on. Registered ahead of the API's
- * middleware, because that one sets `Referrer-Policy: no-referrer` over whatever a handler sets,
- * and these pages need `same-origin` for their POST to carry a real Origin. So it brings its own
- * headers and configuration.
+ * first page, `?ticket=<ticket>` the page redirect mode lands on. Outside the API's middleware (no
+ * CORS, no body limit), under the pages' security headers, which keep what a page sets itself:
+ * these pages need `Referrer-Policy: same-origin` for their POST to carry a real Origin.
  */
 export const launchPageRoute = new Hono<AppEnv>().get(
   "/launch",
-  // Everything the API's secureHeaders sets, except COOP (the popup needs its opener) and
-  // without overwriting what the page sets itself (its Referrer-Policy and CSP).
-  secureHeaders({ crossOriginOpenerPolicy: false, overwrite: false }),
   requireConfig,
   async (c) => {
     const config = c.var.config;
