@@ -53,21 +53,26 @@ describe("connecting from hosts with any Referrer-Policy", () => {
     const token = await widgetToken("acme");
     const sent = page.waitForRequest((request) => request.url() === `${workerUrl}${API}/connect`);
     const answered = page.waitForResponse((response) => response.url() === `${workerUrl}${API}/connect`);
-    await page.evaluate(
-      ({ action, fields }) => {
-        const form = Object.assign(document.createElement("form"), { method: "POST", action });
-        for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
-        document.body.append(form);
-        form.submit();
-      },
-      { action: `${workerUrl}${API}/connect`, fields: { token, return_to: `${hostUrl}/?tenant=acme`, mode: "popup" } },
-    );
+    await postForm(page, `${workerUrl}${API}/connect`, { token, return_to: `${hostUrl}/?tenant=acme`, mode: "popup" });
     expect(await (await sent).headerValue("origin")).toBe("null");
     expect((await answered).status()).toBe(403);
     expect(await flowCookies(context)).toEqual([]);
     await context.close();
   });
 });
+
+/** Submits a plain form POST from the page, as any site can (no fetch, no CORS). */
+async function postForm(page: Page, action: string, fields: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ action, fields }) => {
+      const form = Object.assign(document.createElement("form"), { method: "POST", action });
+      for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
+      document.body.append(form);
+      form.submit();
+    },
+    { action, fields },
+  );
+}
 
 /** A page of another site, in a fresh browser of the victim (own cookies). */
 async function openForeignPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -99,15 +104,7 @@ describe("a page of another site, with a valid widget token it got elsewhere", (
     const { context, page } = await openForeignPage();
     const { workerUrl, hostUrl } = urls();
     const answered = page.waitForResponse((response) => response.url() === `${workerUrl}${API}/connect`);
-    await page.evaluate(
-      ({ action, fields }) => {
-        const form = Object.assign(document.createElement("form"), { method: "POST", action });
-        for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
-        document.body.append(form);
-        form.submit();
-      },
-      { action: `${workerUrl}${API}/connect`, fields: { token: await widgetToken("globex"), return_to: `${hostUrl}/?tenant=globex`, mode: "redirect" } },
-    );
+    await postForm(page, `${workerUrl}${API}/connect`, { token: await widgetToken("globex"), return_to: `${hostUrl}/?tenant=globex`, mode: "redirect" });
     expect((await answered).status()).toBe(403);
     await expectText(page.locator("main"), "Error code: forbidden");
     await expectNothingStarted(context, "globex");
