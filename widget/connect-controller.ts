@@ -5,12 +5,11 @@
  * why it works this way: no host's Referrer-Policy can break it, and no other page can use it.
  */
 import type { LitElement, ReactiveController } from "lit";
-import type { LaunchTicket, PopupMessage, Status } from "../contract/index.js";
+import { FLOW_LIFETIME_MS, type LaunchTicket, type PopupMessage, type Status } from "../contract/index.js";
 import { ApiError, API_PATH } from "./api.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
 const POPUP_NAME = "ninjaone-connect";
-const PENDING_MS = 10 * 60 * 1000; // a connect flow lives 10 minutes on the worker
 /** The page-URL parameters a redirect-mode flow comes back with. */
 const RETURN_PARAMS = ["ninjaone", "ninjaone_error"];
 
@@ -77,8 +76,9 @@ export class ConnectController implements ReactiveController {
     return returned;
   }
 
-  /** Forget a flow that may still be pending (after a disconnect). */
+  /** Forget a flow that may still be pending, and stop watching its popup (after a disconnect, or for another tenant). */
   forget(): void {
+    this.#stopWatching();
     this.#pendingUntil = 0;
   }
 
@@ -115,7 +115,7 @@ export class ConnectController implements ReactiveController {
 
   #watch(popup: Window): void {
     this.#popup = popup;
-    this.#pendingUntil = Date.now() + PENDING_MS;
+    this.#pendingUntil = Date.now() + FLOW_LIFETIME_MS;
     clearInterval(this.#pollTimer);
     this.#pollTimer = setInterval(() => void this.#check(), this.options.pollInterval());
   }

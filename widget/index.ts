@@ -13,12 +13,4 @@
  * ```
  * @module
  */
-import { NinjaOneSettings } from "./ninjaone-settings.js";
-
-export * from "./ninjaone-settings.js";
-
-// A page may already have the element from the worker's script tag (or a second copy of this
-// package): the first definition wins, and both copies take the same attributes and properties.
-if (!customElements.get("ninjaone-settings")) {
-  customElements.define("ninjaone-settings", NinjaOneSettings);
-}
+export * from "./ninjaone-settings.js"; // which defines the element

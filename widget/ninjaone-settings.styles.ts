@@ -13,8 +13,9 @@ import { unsafeCSS } from "lit";
  * host can pin either (`ninjaone-settings { color-scheme: light }`). `light-dark()` is Baseline
  * 2024; older browsers fall back to the page's own colors (still usable, not themed).
  * Layout: a container query stacks label/value pairs and widens buttons below 480 px.
- * Disabled buttons: muted text on the surface color with a dashed border, never the accent, so
- * a disabled primary button cannot pass for an enabled one in either scheme.
+ * Disabled buttons, and buttons inert while an action runs (`aria-disabled`): muted text on the
+ * surface color with a dashed border, never the accent, so neither can pass for an enabled one in
+ * either scheme.
  */
 export const styles = unsafeCSS(`
 :host{display:block;color-scheme:light dark;container-type:inline-size;font:var(--ninjaone-font-size,.9375rem)/1.5 var(--ninjaone-font-family,inherit);
@@ -70,7 +71,7 @@ input,select{width:100%}
 button{padding:6px 16px;border:1px solid var(--_border);background:var(--_bg);cursor:pointer}
 .step,.primary,.danger{color:var(--ninjaone-color-accent-text,var(--_bg));background:var(--_accent);border-color:transparent}
 .danger{color:var(--_bg);background:var(--_danger)}
-button:disabled{color:var(--_muted);background:var(--_surface);border:1px dashed var(--_border);cursor:not-allowed}
+button:disabled,[aria-disabled=true]{color:var(--_muted);background:var(--_surface);border:1px dashed var(--_border);cursor:not-allowed}
 :focus-visible{outline:2px solid var(--ninjaone-color-focus,var(--_accent));outline-offset:2px}
 @container (max-width:480px){.card{padding:16px}:has(.step)>.body{padding-left:0}dl>div{grid-template-columns:1fr;gap:0}.actions button{flex:1 1 100%}}
 `);

@@ -40,11 +40,11 @@ const live = new Set<NinjaOneSettings>();
  *
  * @summary NinjaOne RMM connection settings for one tenant, embeddable in any page.
  *
- * @event ninjaone-status - The state, on load and whenever the state, region or last check changes. `detail: {state, region?, lastCheck?}`, `state` one of `not-configured`, `saved`, `connected`, `reconnect-required`, `credentials-rejected`.
- * @event ninjaone-credentials-saved - Credentials were saved. `detail: {region, clientId, updatedAt}`.
- * @event ninjaone-connected - The NinjaOne account is connected. `detail: {region, connectedAt, scopes}`.
- * @event ninjaone-disconnected - The connection and the saved credentials were removed. `detail: {}`.
- * @event ninjaone-error - Something failed (also shown in the widget). `detail: {code, message}`.
+ * @event {NinjaOneStatusEvent} ninjaone-status - The state, on load and whenever the state, region or last check changes. `detail: {state, region?, lastCheck?}`, `state` one of `not-configured`, `saved`, `connected`, `reconnect-required`, `credentials-rejected`.
+ * @event {NinjaOneCredentialsSavedEvent} ninjaone-credentials-saved - Credentials were saved. `detail: {region, clientId, updatedAt}`.
+ * @event {NinjaOneConnectedEvent} ninjaone-connected - The NinjaOne account is connected. `detail: {region, connectedAt, scopes}`.
+ * @event {NinjaOneDisconnectedEvent} ninjaone-disconnected - The connection and the saved credentials were removed. `detail: {}`.
+ * @event {NinjaOneErrorEvent} ninjaone-error - Something failed (also shown in the widget). `detail: {code, message}`.
  *
  * @csspart card - The outer card.
  * @csspart header - The card header with the title and the status badge.
@@ -108,7 +108,7 @@ export class NinjaOneSettings extends LitElement {
    * (widget/locales/de.ts and fr.ts register themselves so). Each entry is a partial override of
    * the English strings; elements already on the page re-render when one is added.
    */
-  static translations: Record<string, NinjaOneStringsOverride> = new Proxy({} as Record<string, NinjaOneStringsOverride>, {
+  static readonly translations: Record<string, NinjaOneStringsOverride> = new Proxy({} as Record<string, NinjaOneStringsOverride>, {
     set(registry, lang: string, strings: NinjaOneStringsOverride) {
       registry[lang] = strings;
       for (const el of live) el.requestUpdate();
@@ -136,6 +136,12 @@ export class NinjaOneSettings extends LitElement {
   mode: "popup" | "redirect" = "popup";
   /** Overrides of any user-facing text (see `NinjaOneStringsOverride`). */
   declare strings: NinjaOneStringsOverride | undefined;
+  /**
+   * The language of the card's texts, dates and times (a BCP 47 tag such as `de` or `fr-CA`).
+   * Default: the nearest `lang` of an ancestor, else the document's. A tag without a registered
+   * translation falls back to its base language (`de-CH` → `de`), then to English.
+   */
+  declare lang: string;
 
   // reactive state (Lit needs named properties for these; the rest is `#private`). Until the
   // status has loaded most are undefined: the card renders only once it has.
@@ -170,8 +176,9 @@ export class NinjaOneSettings extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     live.add(this);
-    // the language may come from <html lang>, which a host changes without telling us
-    this.#langObserver.observe(document.documentElement, { attributeFilter: ["lang"] });
+    // the language may come from an ancestor's or the document's `lang`, which a host changes
+    // without telling us (only `lang` attributes are watched, so nothing else wakes this)
+    this.#langObserver.observe(document.documentElement, { attributeFilter: ["lang"], subtree: true });
   }
 
   override disconnectedCallback(): void {
@@ -182,8 +189,10 @@ export class NinjaOneSettings extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("sessionToken")) this.#session.reset();
-    if (this.hasUpdated && (changed.has("apiBase") || (changed.has("sessionToken") && !this._status))) void this.#load();
+    // A host that switches tenants (a single-page app, a React prop) hands over another tenant's
+    // token: nothing the card shows or does for the previous tenant may stay.
+    if (changed.has("sessionToken") && this.#session.reset()) this.#startOver();
+    else if (this.hasUpdated && (changed.has("apiBase") || (changed.has("sessionToken") && !this._status))) void this.#load();
   }
 
   protected override firstUpdated(): void {
@@ -201,10 +210,11 @@ export class NinjaOneSettings extends LitElement {
     }
   }
 
+  /** English, under the base language's translation, under the exact tag's (`de`, then `de-CH`), under `strings`. */
   #strings(): NinjaOneStrings {
-    const lang = this.#lang().toLowerCase();
+    const lang = this.#lang(); // canonical: "de-CH", as hosts and locales write the keys
     const t = NinjaOneSettings.translations;
-    return mergeStrings(en, t[lang.split("-")[0]!], t[lang], this.strings);
+    return mergeStrings(en, t[lang.split("-")[0]!], lang.includes("-") ? t[lang] : undefined, this.strings);
   }
 
   #date(iso: string | undefined): string {
@@ -289,6 +299,17 @@ export class NinjaOneSettings extends LitElement {
   }
 
   // ---------------------------------------------------------------- loading
+
+  /** The card as on first load: no status, notice, form, flow or busy action of the previous tenant. */
+  #startOver(): void {
+    this.#flow.forget();
+    this._status = undefined;
+    this._notice = undefined;
+    this._activity = "idle";
+    this._setupOpen = undefined; // the form is refilled from the new status: #applyStatus sees no previous one
+    this.#reported = undefined; // the new tenant's state is reported, even when it is the same
+    void this.#load();
+  }
 
   /** `quiet`: the reload when the user comes back, which keeps the notice and shows no error. */
   async #load(quiet = false): Promise<void> {
@@ -521,6 +542,7 @@ ${st ? this.#body(s, st, state!)
     const readOnly = this.#session.readOnly();
     const v: View = {
       s, st, state, activity: a, readOnly,
+      busy: this.#busy(),
       form: this._form,
       ...this.#input(),
       copied: this._copied,
@@ -536,6 +558,8 @@ ${st ? this.#body(s, st, state!)
   }
 }
 
+// A page may already have the element from the worker's script tag (or a second copy of the
+// package): the first definition wins, and both copies take the same attributes and properties.
 if (!customElements.get("ninjaone-settings")) {
   customElements.define("ninjaone-settings", NinjaOneSettings);
 }

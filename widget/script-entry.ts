@@ -19,10 +19,6 @@ function scriptOrigin(): string | undefined {
   }
 }
 
-// Set in the same synchronous run as the definition, before any element's first update (a
-// microtask later), so that elements already in the page use it too.
+// Set in the same synchronous run as the definition (importing the element defines it), before any
+// element's first update (a microtask later), so that elements already in the page use it too.
 NinjaOneSettings.defaultApiBase = scriptOrigin();
-
-if (!customElements.get("ninjaone-settings")) {
-  customElements.define("ninjaone-settings", NinjaOneSettings);
-}

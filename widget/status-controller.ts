@@ -19,23 +19,30 @@ export interface SessionHost extends ReactiveControllerHost, HTMLElement {
 }
 
 /**
- * Whether a widget token carries `perm: "read"`, read without verifying it: it is the host's own
- * token, and only decides which controls to show. The worker checks the signature, and answers a
- * read-only token's changes 403 whatever the widget shows.
+ * A widget token's claims, read without verifying them: it is the host's own token, and they only
+ * decide what the card shows (which controls; whose status). The worker checks the signature, and
+ * answers a read-only token's changes 403 whatever the widget shows.
  */
-export function isReadOnly(token: string | undefined): boolean {
+function claims(token: string | undefined): { perm?: unknown; tenant?: unknown } {
   try {
-    return JSON.parse(atob(token!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).perm === "read";
+    return JSON.parse(atob(token!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) ?? {};
   } catch {
-    return false; // not a JWT: the worker will say so
+    return {}; // not a JWT: the worker will say so
   }
 }
+
+/** Whether a widget token carries `perm: "read"`. */
+export const isReadOnly = (token: string | undefined): boolean => claims(token).perm === "read";
 
 export class StatusController implements ReactiveController {
   /** The last token `getSessionToken` gave; it wins over `session-token` until that changes. */
   #fresh: string | undefined;
   #seq = 0;
   #loadedAt = 0;
+  /** The tenant of the token the last request carried. */
+  #tenant: unknown;
+  /** One more each time the token became another tenant's. */
+  #generation = 0;
 
   /** `onReturn`: the user is back on the page and the status is older than RELOAD_MS. */
   constructor(
@@ -61,9 +68,15 @@ export class StatusController implements ReactiveController {
     return (host.apiBase || (host.constructor as { defaultApiBase?: string }).defaultApiBase)?.replace(/\/+$/, "");
   }
 
-  /** The host set another `session-token`: use it. */
-  reset(): void {
+  /**
+   * The host set another `session-token`: use it. True when it is another tenant's than the last
+   * request's: what the card shows is then someone else's.
+   */
+  reset(): boolean {
     this.#fresh = undefined;
+    const switched = this.#tenant !== undefined && claims(this.token()).tenant !== this.#tenant;
+    if (switched) this.#generation++;
+    return switched;
   }
 
   token(): string | undefined {
@@ -84,12 +97,26 @@ export class StatusController implements ReactiveController {
     return isReadOnly(this.token());
   }
 
-  /** A JSON request to a route of the worker, with the token and its one retry after a 401. */
-  api<T = Status>(method: string, path: string, body?: object): Promise<T> {
-    return request<T>(this.base() + API_PATH + path, method, this, body);
+  /**
+   * A JSON request to a route of the worker, with the token and its one retry after a 401. The
+   * answer to a request made for another tenant than the current token's never arrives: nothing
+   * of it may reach this tenant's card.
+   */
+  async api<T = Status>(method: string, path: string, body?: object): Promise<T> {
+    const generation = this.#generation;
+    const current = () => generation === this.#generation;
+    try {
+      const answer = await request<T>(this.base() + API_PATH + path, method, this, body);
+      if (current()) return answer;
+    } catch (err) {
+      if (current()) throw err;
+    } finally {
+      if (current()) this.#tenant = claims(this.token()).tenant;
+    }
+    return new Promise<T>(() => {});
   }
 
-  /** A newer status came from an action: a load still in flight would show an older one. */
+  /** A newer status came from an action (or a token for another tenant): a load still in flight would show an older one. */
   cancel(): void {
     this.#seq++;
   }

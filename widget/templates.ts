@@ -40,6 +40,8 @@ export interface View {
   st: Status;
   state: NinjaOneState;
   activity: Activity;
+  /** An action waits for the worker: every other action's button is inert meanwhile, and says so. */
+  busy: boolean;
   readOnly: boolean;
   form: Form;
   /** The form's values trimmed, and what saving them would do (see the element's `#input`). */
@@ -77,9 +79,9 @@ const CHECK_TEXTS: Record<CheckError, keyof NinjaOneStrings> = {
 const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
 /** Step numbers only while the three steps are the whole card. */
 const step = (v: View, n: number) => (v.state === "not-configured" ? html`<span part="step" class="step" aria-hidden="true">${n}</span>` : nothing);
-/** A button; `busy` while its action runs (still focusable, unlike `disabled`). */
-const button = (id: string, label: string, busy?: boolean, kind = "secondary") =>
-  html`<button type="button" id=${id} part="button ${kind}-button" class=${kind} aria-disabled=${!!busy}>${label}</button>`;
+/** A button; `inert` while an action runs (its own, or another: still focusable, unlike `disabled`). */
+const button = (id: string, label: string, inert?: boolean, kind = "secondary") =>
+  html`<button type="button" id=${id} part="button ${kind}-button" class=${kind} aria-disabled=${!!inert}>${label}</button>`;
 
 /** The state's badge (its part keeps the first release's name `badge-reconnect`). */
 export const badge = (s: NinjaOneStrings, state: NinjaOneState) =>
@@ -160,8 +162,8 @@ ${field("clientSecret", s.clientSecretLabel, html`<div class="secret">
 <button type="button" id="secret-toggle" part="button secondary-button secret-toggle" aria-label=${f.showSecret ? s.hideSecretLabel : s.showSecretLabel}>${f.showSecret ? s.hideSecret : s.showSecret}</button>
 </div>`, secretHint)}
 ${creds && st.connection.status !== "not_connected" && !v.sameApp ? html`<p part="hint" class="hint warn">${s.changeEndsConnection}</p>` : nothing}
-<div class="actions"><button id="save" part="button primary-button" class="primary" ?disabled=${!v.valid && !saving} aria-disabled=${saving}>${saving ? s.saving : s.save}</button>
-${creds && !secretOnly ? button("cancel-edit", s.confirmNo) : nothing}</div>
+<div class="actions"><button id="save" part="button primary-button" class="primary" ?disabled=${!v.valid && !saving} aria-disabled=${v.busy}>${saving ? s.saving : s.save}</button>
+${creds && !secretOnly ? button("cancel-edit", s.confirmNo, v.busy) : nothing}</div>
 </form></div>
 </section>`;
 }
@@ -188,11 +190,11 @@ export function summary(v: View, formOpen: boolean): TemplateResult {
   return html`<div part="section connection" class="section summary">
 <p id="state" class=${STATES[state][2]} tabindex="-1">${s[STATES[state][1]]}</p>
 ${a === "confirming" || a === "disconnecting" ? confirm(v) : html`<div class="actions">
-${!readOnly && (state === "saved" || state === "reconnect-required") ? button("connect", connecting ? s.connecting : state === "saved" ? s.connect : s.reconnect, connecting, "primary") : nothing}
-${state === "connected" ? button("check", a === "checking" ? s.checking : s.testConnection, a === "checking") : nothing}
+${!readOnly && (state === "saved" || state === "reconnect-required") ? button("connect", connecting ? s.connecting : state === "saved" ? s.connect : s.reconnect, v.busy, "primary") : nothing}
+${state === "connected" ? button("check", a === "checking" ? s.checking : s.testConnection, v.busy) : nothing}
 ${readOnly || !creds ? nothing : [
-  a === "editing" || a === "saving" ? nothing : button("edit", s.changeCredentials),
-  html`<button type="button" id="disconnect" part="button secondary-button" class="danger-text">${st.connection.status === "not_connected" ? s.removeCredentials : s.disconnect}</button>`,
+  a === "editing" || a === "saving" ? nothing : button("edit", s.changeCredentials, v.busy),
+  html`<button type="button" id="disconnect" part="button secondary-button" class="danger-text" aria-disabled=${v.busy}>${st.connection.status === "not_connected" ? s.removeCredentials : s.disconnect}</button>`,
 ]}
 </div>
 ${connecting ? html`<p part="hint" class="hint" id="connect-hint">${s.connectingHint}</p>` : nothing}`}
@@ -208,7 +210,7 @@ function confirm(v: View): TemplateResult {
   return html`<div part="confirm" class="confirm" role="group" aria-labelledby="confirm-heading" aria-describedby="confirm-text">
 <h3 id="confirm-heading">${s.confirmHeading}</h3>
 <p id="confirm-text">${s.confirmText}</p>
-<div class="actions">${button("confirm-yes", busy ? s.disconnecting : s.confirmYes, busy, "danger")}${button("confirm-no", s.confirmNo)}</div>
+<div class="actions">${button("confirm-yes", busy ? s.disconnecting : s.confirmYes, busy, "danger")}${button("confirm-no", s.confirmNo, busy)}</div>
 </div>`;
 }
 

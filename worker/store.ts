@@ -1,4 +1,4 @@
-import type { ConnectionStatus, LastCheck, WebhooksStatus } from "../contract";
+import { FLOW_LIFETIME_MS, type ConnectionStatus, type LastCheck, type WebhooksStatus } from "../contract";
 import type { Sealed } from "./crypto";
 import { ApiError } from "./errors";
 
@@ -77,11 +77,9 @@ export async function writeTenant(namespace: KVNamespace, tenant: string, record
   }
 }
 
-/** KV's smallest TTL is 60 s; flows live 10 minutes and check `expiresAt` themselves. */
-export const FLOW_TTL_SECONDS = 600;
-
+/** A flow checks its own `expiresAt`; KV keeps its record a minute longer than the flow lives, so it is never gone early. */
 export async function writeFlow(namespace: KVNamespace, stateHash: string, flow: FlowRecord): Promise<void> {
-  await kv(() => namespace.put(flowKey(stateHash), JSON.stringify(flow), { expirationTtl: FLOW_TTL_SECONDS + 60 }));
+  await kv(() => namespace.put(flowKey(stateHash), JSON.stringify(flow), { expirationTtl: FLOW_LIFETIME_MS / 1000 + 60 }));
 }
 
 export async function readFlow(namespace: KVNamespace, stateHash: string): Promise<FlowRecord | null> {

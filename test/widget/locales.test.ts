@@ -153,6 +153,37 @@ describe("rendering in the element's language", () => {
     await vi.waitFor(() => expect(text($(el, "#connect"))).toBe(en.connect));
   });
 
+  it("changing the lang of an ancestor re-renders an element without its own lang", async () => {
+    fakeWorker({ credentials: SAVED });
+    const section = document.createElement("div");
+    section.lang = "en";
+    document.body.append(section);
+    try {
+      const el = await mount();
+      section.append(el); // the fixture's own container has no lang: the nearest lang is the section's
+      await el.updateComplete;
+      expect(text($(el, "#connect"))).toBe(en.connect);
+      section.lang = "de";
+      await vi.waitFor(() => expect(text($(el, "#connect"))).toBe(de.connect));
+    } finally {
+      section.remove();
+    }
+  });
+
+  it("a translation registered for a regional tag wins over its base language, and other regions fall back to it", async () => {
+    fakeWorker({ credentials: SAVED });
+    registry()["de-CH"] = { connect: "Mit NinjaOne verbinden (CH)" };
+    try {
+      const swiss = await mount({ lang: "de-ch" }); // tags are matched in their canonical form, de-CH
+      expect(text($(swiss, "#connect"))).toBe("Mit NinjaOne verbinden (CH)");
+      expect(text($(swiss, "#edit"))).toBe(de.changeCredentials); // the rest from de
+      const austrian = await mount({ lang: "de-AT" });
+      expect(text($(austrian, "#connect"))).toBe(de.connect);
+    } finally {
+      delete registry()["de-CH"];
+    }
+  });
+
   it("an element removed from the page stops watching <html lang>", async () => {
     fakeWorker({ credentials: SAVED });
     const el = await mount();

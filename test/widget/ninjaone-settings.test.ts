@@ -1,5 +1,5 @@
 import { expect as chaiExpect, fixture, fixtureCleanup, html } from "@open-wc/testing";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { commands, page } from "vitest/browser";
 import { NinjaOneSettings, NinjaOneStatusEvent, en, type ErrorCode, type Status, type StatusDetail } from "../../widget/ninjaone-settings.js";
 import {
@@ -19,6 +19,8 @@ import {
   mount,
   text,
   type,
+  widgetToken,
+  type Call,
 } from "./helpers.js";
 
 const accessible = (el: Element) => chaiExpect(el).to.be.accessible();
@@ -698,6 +700,29 @@ describe("connecting", () => {
     expect(w.calls.length).toBe(polls);
   });
 
+  it("a session-token for another tenant ends the previous tenant's popup flow", async () => {
+    NinjaOneSettings.pollInterval = 30;
+    const acme = widgetToken({ tenant: "acme" });
+    const globex = widgetToken({ tenant: "globex" });
+    const w = fakeWorker({ credentials: SAVED });
+    w.tokens = new Set([acme, globex]);
+    const el = await mount({ token: acme });
+    const { send } = stubPopup();
+    const connected = vi.fn();
+    el.addEventListener("ninjaone-connected", connected);
+    ($(el, "#connect") as HTMLButtonElement).click();
+    await new Promise((r) => setTimeout(r, 80));
+    el.sessionToken = globex;
+    await loaded(el);
+    const calls = w.calls.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(w.calls.length).toBe(calls); // no more polling
+    send({ type: "ninjaone:connect-result", ok: true });
+    await settle();
+    expect(connected).not.toHaveBeenCalled();
+    expect(text($(el, "#connect"))).toBe(en.connect); // globex's card, not acme's flow
+  });
+
   it("stops polling when the popup is closed without a result", async () => {
     NinjaOneSettings.pollInterval = 30;
     const w = fakeWorker({ credentials: SAVED });
@@ -867,6 +892,79 @@ describe("session tokens", () => {
     expect($(el, "form")).not.toBeNull();
     expect(w.calls.map((c) => c.auth)).toEqual(["Bearer good"]);
     expect(el.hasAttribute("session-token")).toBe(false);
+  });
+
+  /** Two tenants behind one fake worker: `acme` connected, `globex` with nothing saved. */
+  function twoTenants() {
+    const acme = widgetToken({ tenant: "acme", iat: 1 });
+    const globex = widgetToken({ tenant: "globex" });
+    const w = fakeWorker({ credentials: SAVED, connection: CONNECTED });
+    w.tokens = new Set([acme, globex, widgetToken({ tenant: "acme", iat: 2 })]);
+    const nothingSaved: Status = { ...w.status, credentials: null, connection: { status: "not_connected" } };
+    const overrides: ((call: Call) => Response | Promise<Response | undefined> | undefined)[] = [];
+    w.override = (call) => {
+      for (const o of overrides) {
+        const r = o(call);
+        if (r) return r;
+      }
+      return call.auth === `Bearer ${globex}` && call.path === "/status" ? json(200, nothingSaved) : undefined;
+    };
+    return { w, acme, globex, overrides };
+  }
+
+  it("a session-token for another tenant starts the card over with that tenant's status", async () => {
+    const { w, acme, globex } = twoTenants();
+    const el = await mount({ token: acme });
+    expect(text($(el, "[part~='saved']"))).toContain(SAVED.clientId);
+    const states: string[] = [];
+    el.addEventListener("ninjaone-status", (e) => states.push(e.detail.state));
+    el.sessionToken = globex;
+    await el.updateComplete;
+    // nothing of acme's stays on the card while globex's status loads
+    expect(text(el.shadowRoot)).not.toContain(SAVED.clientId);
+    await loaded(el);
+    expect(($(el, "#clientId") as HTMLInputElement).value).toBe("");
+    expect(text($(el, "[part~='badge']"))).toBe(en.badgeNotConfigured);
+    expect(states).toEqual(["not-configured"]);
+    expect(w.calls.at(-1)).toMatchObject({ path: "/status", auth: `Bearer ${globex}` });
+  });
+
+  for (const outcome of ["status", "error"] as const) {
+    it(`an answer (${outcome}) that comes back for the previous tenant never reaches the next one's card`, async () => {
+      const { w, acme, globex, overrides } = twoTenants();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const acmeChecked = { ...w.status, connection: { ...CONNECTED, lastCheck: { at: new Date().toISOString(), ok: true } } };
+      const answer = outcome === "status" ? json(200, acmeChecked) : json(409, { error: "reconnect_required", message: "x" });
+      overrides.push((call) => (call.path === "/check" ? gate.then(() => answer) : undefined));
+      const el = await mount({ token: acme });
+      const errors: string[] = [];
+      el.addEventListener("ninjaone-error", (e) => errors.push(e.detail.code));
+      ($(el, "#check") as HTMLButtonElement).click(); // acme's check, still running when the host switches
+      await el.updateComplete;
+      el.sessionToken = globex;
+      await loaded(el);
+      release();
+      await settle();
+      expect(text($(el, "[part~='badge']"))).toBe(en.badgeNotConfigured);
+      expect(text(el.shadowRoot)).not.toContain(SAVED.clientId);
+      expect($(el, "[part~='notice']")).toBeNull();
+      expect(errors).toEqual([]);
+      expect($(el, "#save")).not.toBeNull(); // not stuck in acme's busy check
+    });
+  }
+
+  it("a fresh session-token of the same tenant keeps the card, and what is typed, as it is", async () => {
+    const { w, acme } = twoTenants();
+    const el = await mount({ token: acme });
+    await edit(el);
+    type($(el, "#clientSecret") as HTMLInputElement, "typed-secret");
+    const calls = w.calls.length;
+    el.sessionToken = widgetToken({ tenant: "acme", iat: 2 });
+    await el.updateComplete;
+    await settle();
+    expect(w.calls).toHaveLength(calls);
+    expect(($(el, "#clientSecret") as HTMLInputElement).value).toBe("typed-secret");
   });
 
   it("a session token set after a 401 loads the status", async () => {
@@ -1351,6 +1449,11 @@ describe("one thing at a time", () => {
     const el = await mount();
     ($(el, "#check") as HTMLButtonElement).click();
     await el.updateComplete;
+    // and they say so: inert, and styled like a disabled button
+    for (const id of ["#check", "#edit", "#disconnect"]) {
+      expect($(el, id)!.getAttribute("aria-disabled")).toBe("true");
+      expect(getComputedStyle($(el, id)!).borderStyle).toBe("dashed");
+    }
     button(el, "Change credentials")!.click();
     button(el, "Disconnect")!.click();
     await el.updateComplete;
@@ -1358,6 +1461,7 @@ describe("one thing at a time", () => {
     expect($(el, "[part~='confirm']")).toBeNull();
     release();
     await vi.waitFor(() => expect(text($(el, "#check"))).toBe("Test connection"));
+    for (const id of ["#check", "#edit", "#disconnect"]) expect($(el, id)!.getAttribute("aria-disabled")).toBe("false");
     button(el, "Change credentials")!.click();
     await vi.waitFor(() => expect($(el, "form")).not.toBeNull());
   });

@@ -3,12 +3,13 @@
 // React 19 without the wrapper (the README's React examples). The first test runs while
 // <ninjaone-settings> is not defined yet in this file's page (vitest browser mode gives each test
 // file its own iframe): a host whose element script loads after React rendered must not lose
-// `getSessionToken` or `strings` (issue 12).
-import { createElement, type ReactElement } from "react";
+// `getSessionToken` or `strings` (issue 12), even when React re-renders it meanwhile and the script
+// comes 1.5 s later (how the issue reproduced it).
+import { createElement, useEffect, useState, type ReactElement } from "react";
 import { flushSync } from "react-dom";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, expect, it, vi } from "vitest";
-import type { NinjaOneSettings as Element, NinjaOneStringsOverride } from "../../widget/index.js";
+import type { NinjaOneSettings as Element } from "../../widget/index.js";
 import type { NinjaOneSettingsProps } from "../../widget/react.js";
 import { API, fakeWorker, json } from "./helpers.js";
 
@@ -39,31 +40,47 @@ const title = (el: Element) => el.shadowRoot?.querySelector("[part~='title']")?.
 /** The `Authorization` headers of the fake worker's GET /status calls. */
 const statusAuth = (w: ReturnType<typeof fakeWorker>) => w.calls.filter((c) => c.method === "GET" && c.path === "/status").map((c) => c.auth);
 
-it("before the element is defined, React renders both the wrapper and the plain element, and both keep getSessionToken and strings", async () => {
+/** Real time, as a script that loads late takes it (no fake timers). */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What must never end up on the element: the attribute React 19 makes of an object prop. */
+const noStringifiedProps = (el: Element) => {
+  expect(el.hasAttribute("strings")).toBe(false);
+  expect(el.hasAttribute("getsessiontoken")).toBe(false);
+  expect([...el.attributes].filter((a) => a.value === "[object Object]").map((a) => a.name)).toEqual([]);
+};
+
+it("before the element is defined, React renders and re-renders the wrapper and the plain element, and ~1.5 s later both use getSessionToken and strings", async () => {
   expect(customElements.get("ninjaone-settings"), "this test must run before anything defines the element").toBeUndefined();
   const w = fakeWorker();
   w.tokens = new Set(["wrapper-token", "plain-token"]);
+  /** Each host page's state after its first render (as when the host's own data arrives): one re-render while the element is undefined. */
+  const later: (() => void)[] = [];
+  const renders: string[] = [];
 
   // 1. The plain element, with its properties set through a ref, before the element's module is
-  //    even loaded (a single-page app loading the script on its settings route).
-  const plainToken = vi.fn(async () => "plain-token");
-  const plainStrings: NinjaOneStringsOverride = { title: "RMM (plain)" };
-  const plain = render(
-    createElement("ninjaone-settings", {
+  //    even loaded (a single-page app loading the script on its settings route). The ref, the
+  //    function and the object are new on every render, as a host writes them inline.
+  const plainToken = vi.fn(async (_title: string) => "plain-token");
+  function PlainHost() {
+    const [title, setTitle] = useState("RMM (plain, first render)");
+    useEffect(() => void later.push(() => setTitle("RMM (plain)")), []);
+    renders.push(title);
+    return createElement("ninjaone-settings", {
       id: "plain",
       "api-base": API,
       ref: (el: Element | null) => {
         if (el) {
-          el.getSessionToken = plainToken;
-          el.strings = plainStrings;
+          el.getSessionToken = () => plainToken(title);
+          el.strings = { title };
         }
       },
-    }),
-  );
+    });
+  }
+  const plain = render(createElement(PlainHost));
   // React 19 itself, for comparison: an object given as a JSX prop to an element it does not
   // know yet becomes the attribute "[object Object]", and a function is dropped. This is what the
   // wrapper and the ref avoid.
-  const naive = render(createElement("ninjaone-settings", { id: "naive", strings: plainStrings, getSessionToken: plainToken }));
+  const naive = render(createElement("ninjaone-settings", { id: "naive", strings: { title: "RMM" }, getSessionToken: plainToken }));
   expect(element(naive.container, "naive").getAttribute("strings")).toBe("[object Object]");
   expect("getSessionToken" in element(naive.container, "naive")).toBe(false);
   naive.root.unmount();
@@ -76,10 +93,20 @@ it("before the element is defined, React renders both the wrapper and the plain 
     else define(name, constructor, options);
   });
   const { NinjaOneSettings } = await import("../../widget/react.js");
-  const wrapperToken = vi.fn(async () => "wrapper-token");
-  const wrapper = render(
-    createElement(NinjaOneSettings, { id: "wrapper", apiBase: API, getSessionToken: wrapperToken, strings: { title: "RMM (wrapper)" } }),
-  );
+  const wrapperToken = vi.fn(async (_title: string) => "wrapper-token");
+  function WrapperHost() {
+    const [title, setTitle] = useState("RMM (wrapper, first render)");
+    useEffect(() => void later.push(() => setTitle("RMM (wrapper)")), []);
+    renders.push(title);
+    return createElement(NinjaOneSettings, { id: "wrapper", apiBase: API, getSessionToken: () => wrapperToken(title), strings: { title } });
+  }
+  const wrapper = render(createElement(WrapperHost));
+
+  // 3. React re-renders both while the element is still undefined, then the script takes ~1.5 s.
+  await vi.waitFor(() => expect(later).toHaveLength(2));
+  for (const update of later) update();
+  await vi.waitFor(() => expect(renders).toEqual(expect.arrayContaining(["RMM (plain)", "RMM (wrapper)"])));
+  await sleep(1500);
 
   const before = [element(plain.container, "plain"), element(wrapper.container, "wrapper")];
   expect(customElements.get("ninjaone-settings")).toBeUndefined();
@@ -87,36 +114,42 @@ it("before the element is defined, React renders both the wrapper and the plain 
   expect(held.length).toBeGreaterThanOrEqual(1);
   for (const el of before) {
     expect(el.shadowRoot, "not upgraded yet").toBeNull();
-    // set as properties on the not-yet-upgraded element, not as attributes
+    // set as properties on the not-yet-upgraded element (the last render's), not as attributes
     expect(Object.hasOwn(el, "getSessionToken")).toBe(true);
     expect(Object.hasOwn(el, "strings")).toBe(true);
-    expect(el.hasAttribute("strings")).toBe(false);
-    expect(el.hasAttribute("getsessiontoken")).toBe(false);
+    noStringifiedProps(el);
   }
+  expect(before.map((el) => el.strings?.title)).toEqual(["RMM (plain)", "RMM (wrapper)"]);
   expect(plainToken).not.toHaveBeenCalled();
   expect(wrapperToken).not.toHaveBeenCalled();
 
-  // 3. Now the element is defined: Lit upgrades the properties set before, and both elements use them.
+  // 4. Now the element is defined: Lit upgrades the properties set before, and both elements use them.
   vi.mocked(customElements.define).mockRestore();
   held[0]!();
   const plainEl = element(plain.container, "plain");
   const wrapperEl = element(wrapper.container, "wrapper");
+  expect(plainEl).toBe(before[0]); // the same elements, upgraded, not new ones
+  expect(wrapperEl).toBe(before[1]);
   expect(customElements.get("ninjaone-settings")).toBe(wrapperEl.constructor);
   await vi.waitFor(() => {
     expect(title(plainEl)).toBe("RMM (plain)");
     expect(title(wrapperEl)).toBe("RMM (wrapper)");
   });
   await vi.waitFor(() => {
-    expect(plainToken).toHaveBeenCalled();
-    expect(wrapperToken).toHaveBeenCalled();
     expect(statusAuth(w)).toEqual(expect.arrayContaining(["Bearer plain-token", "Bearer wrapper-token"]));
   });
-  expect(plainEl.getSessionToken).toBe(plainToken);
-  expect(plainEl.strings).toBe(plainStrings);
-  expect(wrapperEl.getSessionToken).toBe(wrapperToken);
+  // the function of the last render, and no request without a token
+  expect(plainToken.mock.calls.map(([t]) => t)).toEqual(plainToken.mock.calls.map(() => "RMM (plain)"));
+  expect(wrapperToken.mock.calls.map(([t]) => t)).toEqual(wrapperToken.mock.calls.map(() => "RMM (wrapper)"));
+  expect(plainToken).toHaveBeenCalled();
+  expect(wrapperToken).toHaveBeenCalled();
+  expect(statusAuth(w).every((auth) => auth === "Bearer plain-token" || auth === "Bearer wrapper-token")).toBe(true);
+  expect(plainEl.strings).toEqual({ title: "RMM (plain)" });
+  expect(wrapperEl.strings).toEqual({ title: "RMM (wrapper)" });
   expect(wrapperEl.apiBase).toBe(API);
-  for (const el of [plainEl, wrapperEl]) expect(el.hasAttribute("strings")).toBe(false);
-});
+  expect(plainEl.apiBase).toBe(API);
+  for (const el of [plainEl, wrapperEl]) noStringifiedProps(el);
+}, 15_000);
 
 it("the wrapper sets its props as element properties and updates them on a re-render", async () => {
   const { NinjaOneSettings } = await import("../../widget/react.js");
