@@ -4,39 +4,24 @@
 //   npm start -- --port 8787 --allowed-origin http://localhost:5173 [--allowed-origin …] [--verbose]
 //
 // --port is the worker's port (the stand-in and the demo host take the next two, the
-// inspectors 9229/9230 plus the same offset); --allowed-origin adds an origin of your own
-// app to ALLOWED_ORIGINS. The environment variables NINJAONE_PORT and
-// NINJAONE_ALLOWED_ORIGINS (comma-separated) do the same.
+// inspectors 9229/9230 shifted by as much: scripts/lib/start-options.mjs); --allowed-origin
+// (repeatable, or comma-separated) adds an origin of your own app to ALLOWED_ORIGINS. The
+// environment variables NINJAONE_PORT and NINJAONE_ALLOWED_ORIGINS (comma-separated) do the
+// same; a flag overrides its variable.
 import { spawn, spawnSync } from "node:child_process";
-import { parseArgs } from "node:util";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
+import { parseStartOptions } from "./lib/start-options.mjs";
 import { DEMO_CLIENT, endGroup, startStack } from "./stack.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    port: { type: "string", default: process.env.NINJAONE_PORT ?? "8787" },
-    "allowed-origin": { type: "string", multiple: true, default: (process.env.NINJAONE_ALLOWED_ORIGINS ?? "").split(",").filter(Boolean) },
-    verbose: { type: "boolean", default: false },
-  },
-});
-const workerPort = Number(args.port);
-if (!Number.isInteger(workerPort) || workerPort < 1024 || workerPort > 65_000) {
-  console.error(`--port must be a port number from 1024 to 65000 (got ${JSON.stringify(args.port)})`);
+let options;
+try {
+  options = parseStartOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(error.message);
   process.exit(2);
 }
-const extraOrigins = args["allowed-origin"].map((origin) => origin.trim().replace(/\/$/, ""));
-for (const origin of extraOrigins) {
-  let valid = false;
-  try {
-    valid = new URL(origin).origin === origin;
-  } catch {}
-  if (!valid) {
-    console.error(`--allowed-origin ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
-    process.exit(2);
-  }
-}
-const ports = { workerPort, standInPort: workerPort + 1, hostPort: workerPort + 2, inspectorPort: 9229 + (workerPort - 8787) * 2 };
+const { extraOrigins, verbose, ...ports } = options;
 
 const build = spawnSync("npx", ["vite", "build", "--config", "widget/vite.config.ts", "--logLevel", "warn"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -54,7 +39,6 @@ await endPreviousRun();
 const { values: secrets, created } = ensureDevVars(".dev.vars");
 if (created) console.log("Wrote .dev.vars with fresh random TENANT_TOKEN_SECRET and ENCRYPTION_KEYS (git-ignored).");
 
-const verbose = args.verbose;
 const onOutput = (name, text) => {
   for (const line of text.split("\n")) {
     // wrangler's banner and request lines are noise here; errors are not.

@@ -5,15 +5,18 @@
 //   ninjaone-settings.js        ES module, minified
 //   ninjaone-settings.iife.js   the same as a classic script
 //   locales/<lang>.js           one small module per widget/locales/<lang>.ts, loaded only when asked for
-//   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties)
+//   custom-elements.json        the Custom Elements Manifest (attributes, events, parts, CSS properties),
+//                               its module path the worker's URL "ninjaone-settings.js"
 // and, for the worker to serve them from its own module, dist/worker/widget-files.json: each of these
 // files by its URL path, with its content type and ETag (worker/routes/assets.ts).
 //
 // The npm package's other entries (see package.json `exports`):
 //   dist/lib/index.js           `ninjaone-settings`: the element for bundlers (entry index.ts, Lit
 //                               external so hosts share one copy, no default `api-base`)
-//   dist/lib/react.js           `ninjaone-settings/react` (React and @lit/react external)
-//   dist/lib/locales/<lang>.js  `ninjaone-settings/locales/<lang>`
+//   dist/lib/react.js           `ninjaone-settings/react` (React and @lit/react external, "use client")
+//   dist/lib/locales/<lang>.js  `ninjaone-settings/locales/<lang>` (and `…/<lang>.js`)
+//   dist/lib/custom-elements.json  `ninjaone-settings/custom-elements.json` and package.json
+//                               `customElements`: the same manifest, its paths files of the package
 //   dist/server/index.js        `ninjaone-settings/server`, the host-backend SDK (not minified)
 //   dist/types/**.d.ts          declarations of all of these (with dist/types/contract, the wire
 //                               types they import), and widget/jsx.d.ts for `ninjaone-settings/jsx`
@@ -101,7 +104,14 @@ const libBuild = (logLevel: LogLevel): InlineConfig =>
       // the shared modules may live in an entry chunk (index.js holds the element; react.js imports
       // it) instead of a chunk of their own behind a one-line facade
       preserveEntrySignatures: "allow-extension",
-      output: { ...common.output, chunkFileNames: "chunks/[name]-[hash].js" },
+      output: {
+        ...common.output,
+        chunkFileNames: "chunks/[name]-[hash].js",
+        // the wrapper uses hooks and defines a custom element: a React Server Component may import
+        // it only as a client module. `postBanner` is added after minification, which would drop
+        // or move a directive, so it stays the file's first statement
+        postBanner: (chunk) => (chunk.isEntry && chunk.name === "react" ? '"use client";' : ""),
+      },
     },
   });
 
@@ -148,8 +158,11 @@ async function declarations(): Promise<void> {
   copyFileSync(`${root}widget/jsx.d.ts`, `${dist}/types/widget/jsx.d.ts`);
 }
 
-/** The Custom Elements Manifest, served by the worker and shipped in the package. */
-async function manifest(): Promise<void> {
+/** A Custom Elements Manifest (the analyzer's JSON), as far as this file looks into it. */
+type Manifest = { modules: { path: string; exports?: { kind: string; declaration: { name: string; module?: string } }[] }[] };
+
+/** The Custom Elements Manifest the worker serves, its module the script-tag build's URL path. */
+async function manifest(): Promise<Manifest> {
   // @ts-expect-error: the analyzer ships no types for these modules
   const { create, ts: cemTs } = await import("@custom-elements-manifest/analyzer");
   // @ts-expect-error: the analyzer ships no types for these modules
@@ -172,6 +185,25 @@ async function manifest(): Promise<void> {
   }
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${outDir}/custom-elements.json`, JSON.stringify(cem, null, 2) + "\n");
+  return cem;
+}
+
+/**
+ * The package's copy of the manifest (package.json `customElements`): paths are relative to the
+ * package, where the element and everything its module re-exports are bundled into
+ * dist/lib/index.js; the worker's "ninjaone-settings.js" and the sources' "events.js" are no files
+ * there. The `export *` of events.js would name the module itself, so it goes (its classes are
+ * index.js's exports all the same).
+ */
+function packageManifest(cem: Manifest): void {
+  const path = "dist/lib/index.js";
+  const copy: Manifest = structuredClone(cem);
+  for (const mod of copy.modules) {
+    mod.path = path;
+    mod.exports = (mod.exports ?? []).filter((e) => e.declaration.name !== "*");
+    for (const e of mod.exports) if (e.declaration.module) e.declaration.module = path;
+  }
+  writeFileSync(`${dist}/lib/custom-elements.json`, JSON.stringify(copy, null, 2) + "\n");
 }
 
 /**
@@ -216,12 +248,13 @@ function packageBuilds(): Plugin {
 
   async function afterScriptBuild(): Promise<void> {
     if (!outputs.every((file) => existsSync(file)) || copyIsCurrent()) return;
-    await manifest();
+    const cem = await manifest();
     for (const lang of locales()) await build(localeBuild(lang, logLevel));
     workerFiles();
     if (packaged) return;
     packaged = true;
     await build(libBuild(logLevel));
+    packageManifest(cem); // after the lib build, which empties dist/lib
     await build(serverBuild(logLevel));
     await declarations();
   }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../..", import.meta.url).href);
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   version: string;
+  customElements: string;
   exports: Record<string, string | Record<string, string>>;
   devDependencies: Record<string, string>;
 };
@@ -85,7 +86,7 @@ function installed(dir: string, names = new Set<string>()): Set<string> {
 
 describe("the packed tarball", () => {
   it("holds the builds, their types and the manifest: no tests, docs, sources or worker", () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE/, /^dist\/(lib|server|types)\//, /^dist\/widget\/custom-elements\.json$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/(lib|server|types)\//];
     const stray = packed.filter((f) => !allowed.some((re) => re.test(f)));
     expect(stray).toEqual([]);
     for (const f of packed) {
@@ -94,8 +95,10 @@ describe("the packed tarball", () => {
       // TypeScript only as declarations
       if (/\.[cm]?ts$/.test(f)) expect(f).toMatch(/\.d\.ts$/);
     }
-    // the script-tag builds stay with the worker
-    expect(packed).not.toContain("dist/widget/ninjaone-settings.js");
+    expect(packed).toContain("LICENSE");
+    expect(readFileSync(join(app, "node_modules/ninjaone-settings/LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) 2026 ninjaone-settings contributors\n/);
+    // the script-tag builds (and the worker's manifest, whose paths are its URLs) stay with the worker
+    expect(packed.filter((f) => f.startsWith("dist/widget/"))).toEqual([]);
   });
 
   it("has a file for every export and its types", () => {
@@ -135,6 +138,69 @@ describe("the packed tarball", () => {
     expect(index).not.toContain(LIT_MARKER);
     expect(index).not.toContain("currentScript"); // no guessing of the worker's origin when bundled
     expect(readFileSync(join(pkg, "dist/lib/react.js"), "utf8")).toMatch(/from\s*["']@lit\/react["']/);
+  });
+
+  it('starts the React wrapper with "use client", so that a React Server Component may import it', () => {
+    // a directive counts only as the first statement of the file
+    const react = readFileSync(join(app, "node_modules/ninjaone-settings/dist/lib/react.js"), "utf8");
+    expect(react.slice(0, 40)).toMatch(/^["']use client["'];?\n/);
+  });
+});
+
+/** The Custom Elements Manifest's one element, checked for what hosts' tooling reads (README "The widget"). */
+type ManifestModule = {
+  path: string;
+  exports?: { kind: string; name: string; declaration: { name: string; module?: string } }[];
+  declarations?: {
+    tagName?: string;
+    attributes?: { name: string; description?: string }[];
+    events?: { name: string; type?: { text: string } }[];
+    cssParts?: { name: string }[];
+    cssProperties?: { name: string }[];
+  }[];
+};
+function expectElementManifest(cem: { modules: ManifestModule[] }, modulePath: string): void {
+  expect(cem.modules.map((m) => m.path)).toEqual([modulePath]);
+  const [mod] = cem.modules;
+  const element = mod!.declarations!.find((d) => d.tagName === "ninjaone-settings");
+  expect(element, "a declaration with tagName ninjaone-settings").toBeDefined();
+  expect(mod!.exports).toContainEqual({ kind: "custom-element-definition", name: "ninjaone-settings", declaration: { name: "NinjaOneSettings", module: modulePath } });
+  const attributes = element!.attributes!.map((a) => a.name);
+  expect(attributes).toEqual(expect.arrayContaining(["api-base", "session-token", "mode", "lang"]));
+  expect(element!.attributes!.find((a) => a.name === "lang")!.description).toMatch(/language/i);
+  const events = Object.fromEntries(element!.events!.map((e) => [e.name, e.type?.text]));
+  expect(events).toEqual({
+    "ninjaone-status": "NinjaOneStatusEvent",
+    "ninjaone-credentials-saved": "NinjaOneCredentialsSavedEvent",
+    "ninjaone-connected": "NinjaOneConnectedEvent",
+    "ninjaone-disconnected": "NinjaOneDisconnectedEvent",
+    "ninjaone-error": "NinjaOneErrorEvent",
+  });
+  // the parts and custom properties the README documents
+  const parts = "card header title badge notice section step setup-link redirect-uri copy-button label input select secret-toggle hint field-error saved details button confirm";
+  expect(element!.cssParts!.map((p) => p.name)).toEqual(expect.arrayContaining(parts.split(" ")));
+  const properties = ["font-family", "font-size", "color-text", "color-muted", "color-background", "color-surface", "color-border", "color-accent", "color-accent-text", "color-success", "color-warning", "color-danger", "color-focus", "radius", "shadow", "max-width"];
+  expect(element!.cssProperties!.map((p) => p.name)).toEqual(expect.arrayContaining(properties.map((p) => `--ninjaone-${p}`)));
+}
+
+describe("the Custom Elements Manifest", () => {
+  it("in the package (package.json `customElements` and `./custom-elements.json`): paths are files of the package", () => {
+    expect(manifest.exports["./custom-elements.json"]).toBe(manifest.customElements);
+    expect(packed).toContain(manifest.customElements.replace(/^\.\//, ""));
+    const cem = JSON.parse(readFileSync(join(app, "node_modules/ninjaone-settings", manifest.customElements), "utf8")) as { modules: ManifestModule[] };
+    expectElementManifest(cem, "dist/lib/index.js");
+    // every module it names is in the tarball: the modules and those of their exports
+    const named = cem.modules.flatMap((m) => [m.path, ...(m.exports ?? []).flatMap((e) => (e.declaration.module ? [e.declaration.module] : []))]);
+    for (const path of new Set(named)) expect(packed, path).toContain(path);
+  });
+
+  it("served by the worker at /custom-elements.json: paths are the worker's URLs", () => {
+    // the worker's copy of the built files (dist/worker/widget-files.json, built by `npm pack`'s prepack above)
+    const files = JSON.parse(readFileSync(join(root, "dist/worker/widget-files.json"), "utf8")) as Record<string, { body: string }>;
+    expect(files).toHaveProperty(["/custom-elements.json"]);
+    const cem = JSON.parse(files["/custom-elements.json"]!.body) as { modules: ManifestModule[] };
+    expectElementManifest(cem, "ninjaone-settings.js");
+    expect(files).toHaveProperty(["/ninjaone-settings.js"]);
   });
 });
 
@@ -177,6 +243,8 @@ import { NinjaOneSettings, NinjaOneErrorEvent, type NinjaOneStatusEvent, type Ni
 import { NinjaOneSettings as NinjaOneSettingsForReact, type NinjaOneSettingsProps } from "ninjaone-settings/react";
 import { createTenantToken, NinjaOneSettingsClient, verifyEvent, SIGNATURE_HEADER, type Status } from "ninjaone-settings/server";
 ${LOCALES.map((lang) => `import { ${lang} } from "ninjaone-settings/locales/${lang}";`).join("\n")}
+// with \`.js\` too, as the script-tag URL /locales/<lang>.js is spelled
+${LOCALES.map((lang) => `import { ${lang} as ${lang}Js } from "ninjaone-settings/locales/${lang}.js";`).join("\n")}
 import elementsManifest from "ninjaone-settings/custom-elements.json";
 
 // the host's own Lit element: the bundle must still hold one copy of Lit
@@ -203,6 +271,7 @@ export const server = [createTenantToken, NinjaOneSettingsClient, verifyEvent, S
 export const status = (s: Status) => s.connection.status;
 // used, so that the TypeScript transform keeps the imports (it drops unused ones, side effects and all)
 export const locales = { ${LOCALES.join(", ")} };
+export const localesWithJs = { ${LOCALES.map((lang) => `${lang}Js`).join(", ")} };
 export const tags: string[] = elementsManifest.modules.flatMap((m) => (m.declarations ?? []).map((d) => ("tagName" in d ? String(d.tagName) : "")));
 `,
     );
@@ -325,6 +394,12 @@ export const wrong = <ninjaone-settings mode="sideways" />;
           },
           // keep each entry's exports, so that nothing the examples export is shaken away
           preserveEntrySignatures: "strict",
+          // the wrapper's "use client" means nothing in a client bundle; @vitejs/plugin-react, which a
+          // React host has, silences this warning the same way
+          onwarn(warning, warn) {
+            if (warning.code === "MODULE_LEVEL_DIRECTIVE" && warning.message.includes('"use client"')) return;
+            warn(warning);
+          },
         },
       },
     }).finally(() => {
