@@ -1,5 +1,5 @@
 /**
- * The wire contract between the worker, the widget and the host-backend SDK (CONTRACT.md), in one
+ * The wire contract between the worker, the widget and the host-backend SDK (the README's "HTTP API" and "The widget"), in one
  * place. Everything here is a type, or a constant small enough to cost nothing in a bundle: the
  * worker, the widget and `ninjaone-settings/server` import it, so `tsc` catches any drift.
  */

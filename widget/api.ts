@@ -7,7 +7,7 @@ import type { Status } from "../contract/index.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
 export type { Connection, CredentialsInput, LastCheck, Region, SavedCredentials, Status } from "../contract/index.js";
-export { API_BASE_PATH as API_PATH } from "../contract/index.js";
+export { API_BASE_PATH } from "../contract/index.js";
 
 /** A failed request, with one of the fixed codes. `fields` comes from a 400 `invalid_request`. */
 export class ApiError extends Error {

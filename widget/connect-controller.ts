@@ -6,7 +6,7 @@
  */
 import type { LitElement, ReactiveController } from "lit";
 import { FLOW_LIFETIME_MS, type LaunchTicket, type PopupMessage, type Status } from "../contract/index.js";
-import { ApiError, API_PATH } from "./api.js";
+import { ApiError, API_BASE_PATH } from "./api.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
 const POPUP_NAME = "ninjaone-connect";
@@ -107,7 +107,7 @@ export class ConnectController implements ReactiveController {
   // ---------------------------------------------------------------- popup mode
 
   #openPopup(): Window | null {
-    const url = `${this.options.base()}${API_PATH}/launch?origin=${encodeURIComponent(location.origin)}`;
+    const url = `${this.options.base()}${API_BASE_PATH}/launch?origin=${encodeURIComponent(location.origin)}`;
     const popup = window.open(url, POPUP_NAME, "popup,width=600,height=720");
     // Blockers answer null, or a window that is already closed.
     return popup && !popup.closed ? popup : null;
@@ -196,7 +196,7 @@ export class ConnectController implements ReactiveController {
     // A form GET is a plain navigation to `/launch?ticket=…`, like following a link.
     const form = document.createElement("form");
     form.method = "GET";
-    form.action = `${this.options.base()}${API_PATH}/launch`;
+    form.action = `${this.options.base()}${API_BASE_PATH}/launch`;
     form.hidden = true;
     form.append(Object.assign(document.createElement("input"), { type: "hidden", name: "ticket", value: ticket.ticket }));
     this.host.renderRoot.append(form);

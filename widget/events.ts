@@ -29,7 +29,7 @@ export interface ConnectedDetail {
 }
 
 export interface ErrorDetail {
-  /** One of the fixed codes of CONTRACT.md, or the widget's own (`network_error`, `popup_closed`, `api_base_missing`, `unknown`). */
+  /** One of the worker's fixed codes (the README's "HTTP API"), or the widget's own (`network_error`, `popup_closed`, `api_base_missing`, `unknown`). */
   code: ErrorCode;
   /** The widget's fixed text for that code (never text received from a URL). */
   message: string;

@@ -123,8 +123,6 @@ export class NinjaOneSettings extends LitElement {
    */
   static defaultApiBase: string | undefined;
 
-  /** How often (ms) the status is polled while the NinjaOne popup is open. */
-  static pollInterval = 2000;
 
   /** Origin of the worker. Default: `NinjaOneSettings.defaultApiBase` (the script-tag builds: the origin they were loaded from). */
   declare apiBase: string | undefined;
@@ -134,6 +132,8 @@ export class NinjaOneSettings extends LitElement {
   declare getSessionToken: (() => Promise<string>) | undefined;
   /** `popup` (default) or `redirect`: how the NinjaOne sign-in is opened. */
   mode: "popup" | "redirect" = "popup";
+  /** How often (ms) the status is polled while the NinjaOne popup is open. Property only. */
+  pollInterval = 2000;
   /** Overrides of any user-facing text (see `NinjaOneStringsOverride`). */
   declare strings: NinjaOneStringsOverride | undefined;
   /**
@@ -167,7 +167,7 @@ export class NinjaOneSettings extends LitElement {
     mode: () => this.mode,
     api: (method, path, body) => this.#session.api(method, path, body),
     token: async () => (this.getSessionToken ? this.#session.refresh() : this.#session.token()),
-    pollInterval: () => NinjaOneSettings.pollInterval,
+    pollInterval: () => this.pollInterval,
     done: (result) => this.#flowEnded(result),
   });
 

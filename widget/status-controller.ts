@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Status } from "../contract/index.js";
-import { ApiError, API_PATH, request } from "./api.js";
+import { ApiError, API_BASE_PATH, request } from "./api.js";
 
 /** Coming back to the page reloads the status at most this often. */
 export const RELOAD_MS = 30_000;
@@ -106,7 +106,7 @@ export class StatusController implements ReactiveController {
     const generation = this.#generation;
     const current = () => generation === this.#generation;
     try {
-      const answer = await request<T>(this.base() + API_PATH + path, method, this, body);
+      const answer = await request<T>(this.base() + API_BASE_PATH + path, method, this, body);
       if (current()) return answer;
     } catch (err) {
       if (current()) throw err;

@@ -14,7 +14,7 @@
 
 import type { ApiErrorCode, FlowErrorCode } from "../contract/index.js";
 
-/** The fixed error codes the widget knows: the worker's (CONTRACT.md) and the widget's own. */
+/** The fixed error codes the widget knows: the worker's (the README's "HTTP API") and the widget's own. */
 export type ErrorCode = ApiErrorCode | FlowErrorCode | "network_error" | "popup_closed" | "api_base_missing" | "unknown";
 
 export interface ErrorText {

@@ -33,7 +33,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   history.replaceState(null, "", startUrl);
   for (const lang of Object.keys(NinjaOneSettings.translations)) delete NinjaOneSettings.translations[lang];
-  NinjaOneSettings.pollInterval = 2000;
 });
 
 it("passes accessibility checks", async () => {
@@ -684,9 +683,9 @@ describe("connecting", () => {
   });
 
   it("polls the status while the popup is open and stops once connected", async () => {
-    NinjaOneSettings.pollInterval = 30;
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
+    el.pollInterval = 30;
     stubPopup();
     const connected = vi.fn();
     el.addEventListener("ninjaone-connected", connected);
@@ -701,12 +700,12 @@ describe("connecting", () => {
   });
 
   it("a session-token for another tenant ends the previous tenant's popup flow", async () => {
-    NinjaOneSettings.pollInterval = 30;
     const acme = widgetToken({ tenant: "acme" });
     const globex = widgetToken({ tenant: "globex" });
     const w = fakeWorker({ credentials: SAVED });
     w.tokens = new Set([acme, globex]);
     const el = await mount({ token: acme });
+    el.pollInterval = 30;
     const { send } = stubPopup();
     const connected = vi.fn();
     el.addEventListener("ninjaone-connected", connected);
@@ -724,9 +723,9 @@ describe("connecting", () => {
   });
 
   it("stops polling when the popup is closed without a result", async () => {
-    NinjaOneSettings.pollInterval = 30;
     const w = fakeWorker({ credentials: SAVED });
     const el = await mount();
+    el.pollInterval = 30;
     const { closePopup } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
     await el.updateComplete;
@@ -745,9 +744,9 @@ describe("connecting", () => {
   });
 
   it("a sign-in window closed without a result gives a neutral notice, and Try again opens it again", async () => {
-    NinjaOneSettings.pollInterval = 30;
     fakeWorker({ credentials: SAVED });
     const el = await mount();
+    el.pollInterval = 30;
     const { closePopup, open } = stubPopup();
     ($(el, "#connect") as HTMLButtonElement).click();
     closePopup();
