@@ -11,7 +11,8 @@ import type { Region } from "./regions";
 import { secretLast4 } from "./status";
 import { EMPTY_RECORD, writeTenant, type ConnectionSummary, type FlowRecord, type TenantRecord } from "./store";
 import * as audit from "./vault/audit";
-import { clearJob, JOBS, readJobs, retryDelay, scheduleJob, type Jobs } from "./vault/jobs";
+import { clearJob, JOBS, readJobs, retryDelay, scheduleJob, type FailureCount, type Job, type Jobs } from "./vault/jobs";
+import { deleteMany } from "./vault/storage";
 import * as webhooks from "./vault/webhooks";
 
 /**
@@ -48,6 +49,8 @@ interface StoredTokens extends TokenSet {
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** After a transient refresh failure, nobody calls NinjaOne again for this long (or its Retry-After). */
 export const COOLDOWN_MS = 30 * 1000;
+/** An alarm that finds the configuration broken tries again this much later. */
+const CONFIG_RETRY_MS = 60 * 60 * 1000;
 const RECORD = "record";
 const TOKENS = "tokens";
 const TENANT = "tenant";
@@ -152,18 +155,27 @@ export class TenantVault extends DurableObject<Env> {
     if (config.events) await this.flushOutbox();
   }
 
-  /** Sends what waits in the outbox; answers whether it is empty now. */
+  /**
+   * Sends what waits in the outbox, in batches within the queue's limits (each batch leaves the
+   * outbox once the queue took it); answers whether it is empty now.
+   */
   private async flushOutbox(): Promise<boolean> {
-    const pending = await audit.outbox(this.ctx.storage);
-    if (pending.length === 0) return true;
-    try {
-      await this.env.EVENTS_QUEUE!.sendBatch(pending.map((body) => ({ body, contentType: "json" as const })));
-    } catch {
-      console.error(`events queue refused ${pending.length} event(s); retrying from the alarm`);
-      await scheduleJob(this.ctx.storage, "outbox", (jobs) => retryDelay(jobs.outboxFailures), "outboxFailures");
-      return false;
+    const { batches, tooLarge } = audit.batches(await audit.outbox(this.ctx.storage));
+    if (tooLarge.length > 0) {
+      // No retry could ever send these; they stay in the audit trail (GET /events).
+      console.error(`events: ${tooLarge.length} event(s) too large for a queue message, kept in the audit trail only: ${tooLarge.map((e) => e.id).join(", ")}`);
+      await audit.delivered(this.ctx.storage, tooLarge);
     }
-    await audit.delivered(this.ctx.storage, pending);
+    for (const batch of batches) {
+      try {
+        await this.env.EVENTS_QUEUE!.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
+      } catch {
+        console.error(`events queue refused ${batch.length} event(s); retrying from the alarm`);
+        await this.retryLater("outbox", "outboxFailures");
+        return false;
+      }
+      await audit.delivered(this.ctx.storage, batch);
+    }
     return true;
   }
 
@@ -216,7 +228,12 @@ export class TenantVault extends DurableObject<Env> {
           await this.ctx.storage.delete(TOKENS);
           abandoned();
         }
-        if (resumed) this.cooldownUntil = 0;
+        if (resumed) {
+          // While the secret was rejected the keep-alive and the activity catch-up stood still
+          this.cooldownUntil = 0;
+          await webhooks.resume(this.webhookVault(config, tenant));
+          await this.armAlarm(config, tenant);
+        }
         await this.emit(config, tenant, "credentials.saved", actor, this.eventData(next, { secretChanged: newSecret }));
         if (abandoned) {
           await this.emit(config, tenant, "connection.disconnected", actor, { ...this.eventData(record), status: "not_connected", reason: "credentials_changed" });
@@ -610,7 +627,6 @@ export class TenantVault extends DurableObject<Env> {
       kv: this.env.NINJAONE_KV,
       config,
       tenant,
-      waitUntil: (promise) => this.ctx.waitUntil(promise),
       connection: async () => {
         const record = await this.load();
         return { status: record.connection?.status, region: this.regionOf(config, record) };
@@ -637,20 +653,52 @@ export class TenantVault extends DurableObject<Env> {
    * token has not been used for NINJAONE_KEEPALIVE_HOURS, derived from the stored tokens so a
    * repeated run finds nothing due), its retries after transient failures, and outbox retries.
    * Alarms run at least once and may repeat; every job checks that it is still due.
+   *
+   * A job that throws (KV down, a broken deploy) is retried later on its own, and the alarm is set
+   * again whatever happened: the runtime gives up on an alarm that keeps throwing, and nothing
+   * else would set it again until the next connect.
    */
   override async alarm(): Promise<void> {
     await this.exclusive(async () => {
+      let config: Config;
+      try {
+        config = await this.config();
+      } catch (error) {
+        console.error(`alarm: ${error instanceof ConfigError ? error.message : "configuration unreadable"}; retrying in an hour`);
+        await this.ctx.storage.setAlarm(Date.now() + CONFIG_RETRY_MS);
+        return;
+      }
       // Known once the tenant has connected; outbox retries don't need it.
       const tenant = await this.ctx.storage.get<string>(TENANT);
-      const config = await this.config();
       const now = Date.now();
       const jobs = await readJobs(this.ctx.storage);
-      if ((jobs.outbox ?? Infinity) <= now && (await this.flushOutbox())) await clearJob(this.ctx.storage, "outbox", "outboxFailures");
-      if (tenant && ((await this.keepAliveAt(config, tenant, jobs)) ?? Infinity) <= now) await this.keepAlive(config, tenant);
-      if (tenant && (jobs.webhook ?? Infinity) <= now) await webhooks.register(this.webhookVault(config, tenant));
-      if (tenant && (jobs.activities ?? Infinity) <= now) await webhooks.pollActivities(this.webhookVault(config, tenant));
-      await this.armAlarm(config, tenant);
+      const run = async (job: string, task: () => Promise<unknown>, retry: () => Promise<void>) => {
+        try {
+          await task();
+        } catch (error) {
+          console.error(`alarm: ${job} failed (${error instanceof ApiError ? error.code : error instanceof Error ? error.name : "unknown error"}); retrying`);
+          await retry();
+        }
+      };
+      if ((jobs.outbox ?? Infinity) <= now) {
+        await run("outbox", async () => (await this.flushOutbox()) && clearJob(this.ctx.storage, "outbox", "outboxFailures"), () => this.retryLater("outbox", "outboxFailures"));
+      }
+      if (tenant) {
+        const keepAliveDue = await this.keepAliveAt(config, tenant, jobs).catch(() => now);
+        if ((keepAliveDue ?? Infinity) <= now) await run("keep-alive", () => this.keepAlive(config, tenant), () => this.retryLater("keepAliveRetry", "keepAliveFailures"));
+        if ((jobs.webhook ?? Infinity) <= now) await run("webhook registration", () => webhooks.register(this.webhookVault(config, tenant)), () => this.retryLater("webhook", "webhookFailures"));
+        if ((jobs.activities ?? Infinity) <= now) await run("activity catch-up", () => webhooks.pollActivities(this.webhookVault(config, tenant)), () => this.retryLater("activities"));
+      }
+      await this.armAlarm(config, tenant).catch(async () => {
+        // the keep-alive's time could not be read: come back rather than never
+        await this.ctx.storage.setAlarm(Date.now() + retryDelay(0));
+      });
     });
+  }
+
+  /** Schedules `job` again after a growing delay (its failures counted when it has a count). */
+  private async retryLater(job: Job, failures?: FailureCount): Promise<void> {
+    await scheduleJob(this.ctx.storage, job, (jobs) => retryDelay(failures ? jobs[failures] : 0), failures);
   }
 
   /**
@@ -670,6 +718,15 @@ export class TenantVault extends DurableObject<Env> {
     const outcome = await this.refresh(config, tenant);
     if (!("kind" in outcome)) {
       await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
+      return;
+    }
+    if (outcome.kind === "not_connected") {
+      // Connected with tokens, yet nothing to refresh with: the region of the saved credentials
+      // is gone from NINJAONE_REGIONS. Nothing is wrong with the grant; an operator must act.
+      // Until then, try again later (not at once: the keep-alive would be due again at once).
+      const record = await this.load();
+      console.error(`keep-alive: region ${JSON.stringify(record.credentials?.region)} is not in NINJAONE_REGIONS; retrying later`);
+      await this.retryLater("keepAliveRetry", "keepAliveFailures");
       return;
     }
     if (outcome.kind === "transient") {
@@ -723,7 +780,7 @@ export class TenantVault extends DurableObject<Env> {
   private async sweepClaims(): Promise<void> {
     const claims = await this.ctx.storage.list<number>({ prefix: CLAIMED_PREFIX });
     const expired = [...claims].filter(([, expiresAt]) => expiresAt < Date.now()).map(([key]) => key);
-    if (expired.length > 0) await this.ctx.storage.delete(expired);
+    await deleteMany(this.ctx.storage, expired);
   }
 }
 

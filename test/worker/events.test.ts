@@ -74,6 +74,24 @@ describe("connection events", () => {
     expect(body.events[1]!.data).toMatchObject({ clientId: "other", region: "other" });
   });
 
+  it("relayed activities do not push connection events out of the audit trail: each kind keeps its last 200", async () => {
+    const vault = env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName("webhook-busy"));
+    const add = (i: number, type: "credentials.saved" | "ninjaone.activity") =>
+      runInDurableObject(vault, async (_instance, state) => {
+        const { record } = await import("../../worker/vault/audit");
+        await record(state.storage, { id: `evt_${type}_${i}`, type, tenant: "webhook-busy", occurredAt: new Date().toISOString(), data: { i } }, false);
+      });
+    for (let i = 0; i < 3; i++) await add(i, "credentials.saved"); // who saved the credentials, and when
+    for (let i = 0; i < 205; i++) await add(i, "ninjaone.activity"); // then a busy hour of webhooks
+    const all = [...(await events("webhook-busy", "?limit=200")).body.events];
+    const page2 = await events("webhook-busy", `?limit=200&cursor=${(await events("webhook-busy", "?limit=200")).body.nextCursor}`);
+    all.push(...page2.body.events);
+    expect(all.filter((e) => e.type === "credentials.saved").map((e) => e.data.i)).toEqual([2, 1, 0]);
+    const activities = all.filter((e) => e.type === "ninjaone.activity").map((e) => e.data.i);
+    expect(activities).toHaveLength(200);
+    expect(activities.at(-1)).toBe(5); // the 5 oldest activities went
+  });
+
   it("GET /events pages newest first with limit and cursor, keeps the last 200, and is tenant-isolated", async () => {
     for (let i = 0; i < 205; i++) {
       await runInDurableObject(env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName("busy")), async (_instance, state) => {

@@ -5,6 +5,7 @@ import { deleteWebhook, fetchActivities, putWebhook, type Activity } from "../ni
 import type { Region } from "../regions";
 import { deleteWebhookRoute, writeWebhookRoute } from "../store";
 import { clearJob, retryDelay, scheduleJob } from "./jobs";
+import { deleteMany, putMany } from "./storage";
 
 /**
  * The tenant's NinjaOne webhook: its registration (`webhook` in the tenant's Durable Object
@@ -18,7 +19,6 @@ export interface WebhookVault {
   kv: KVNamespace;
   config: Config;
   tenant: string;
-  waitUntil(promise: Promise<unknown>): void;
   /** The stored connection's status and the region of the stored credentials. */
   connection(): Promise<{ status: ConnectionStatus | undefined; region: Region | undefined }>;
   /** The stored access token as it is (no refresh); undefined when there is none or it can't be opened. */
@@ -96,7 +96,8 @@ export async function register(vault: WebhookVault): Promise<void> {
 /**
  * Prepares to drop the webhook (disconnect, another client app): answers a function that
  * forgets the registration and its routing id at once, and deletes the webhook at NinjaOne,
- * best effort, with the token that is about to be revoked — so call it before revoking.
+ * best effort (at most 3 s), with the token that is about to be revoked — so await it before
+ * revoking: a revoke first would leave NinjaOne posting to a routing id that answers 404.
  */
 export async function abandon(vault: WebhookVault): Promise<(() => Promise<void>) | undefined> {
   const webhook = await vault.storage.get<WebhookRecord>(WEBHOOK);
@@ -106,8 +107,13 @@ export async function abandon(vault: WebhookVault): Promise<(() => Promise<void>
   return async () => {
     await vault.storage.delete(WEBHOOK);
     await deleteWebhookRoute(vault.kv, webhook.routingId).catch(() => undefined);
-    if (region && accessToken !== undefined) vault.waitUntil(deleteWebhook(region.baseUrl, accessToken, vault.config.ninjaone).then(() => undefined));
+    if (region && accessToken !== undefined) await deleteWebhook(region.baseUrl, accessToken, vault.config.ninjaone).catch(() => undefined);
   };
+}
+
+/** The connection works again (a new secret after `credentials_rejected`): catch up on what was missed meanwhile. */
+export async function resume(vault: WebhookVault): Promise<void> {
+  if (vault.config.webhooks && (await vault.storage.get<WebhookRecord>(WEBHOOK))) await scheduleJob(vault.storage, "activities", () => 0);
 }
 
 /**
@@ -120,6 +126,19 @@ export async function matchesRegistration(storage: DurableObjectStorage, routing
   return webhook !== undefined && webhook.routingId === routingId && secretMatches;
 }
 
+/** An activity's JSON above this is relayed without its bulky fields (a queue message holds 128 KB). */
+export const MAX_ACTIVITY_BYTES = 100 * 1024;
+/** What goes when an activity is too large: its free-form parts, not what identifies it. */
+const BULKY_FIELDS = ["data", "device", "message"];
+
+/** The activity, or — over MAX_ACTIVITY_BYTES — the activity without its bulky fields and `truncated: true`: fetch it by id. */
+function withinMessageLimit(activity: Activity): Activity {
+  if (new TextEncoder().encode(JSON.stringify(activity)).length <= MAX_ACTIVITY_BYTES) return activity;
+  const trimmed: Activity = { ...activity, truncated: true };
+  for (const field of BULKY_FIELDS) delete trimmed[field];
+  return trimmed;
+}
+
 /** Emits the activities not seen before (in id order), remembering each id; answers how many. */
 export async function relay(vault: WebhookVault, activities: Activity[]): Promise<number> {
   const fresh: Activity[] = [];
@@ -129,8 +148,8 @@ export async function relay(vault: WebhookVault, activities: Activity[]): Promis
     fresh.push(activity);
   }
   if (fresh.length === 0) return 0;
-  await vault.storage.put(Object.fromEntries(fresh.map((activity) => [SEEN_PREFIX + activity.id, Date.now()])));
-  await vault.emitActivities(fresh);
+  await putMany(vault.storage, Object.fromEntries(fresh.map((activity) => [SEEN_PREFIX + activity.id, Date.now()])));
+  await vault.emitActivities(fresh.map(withinMessageLimit));
   return fresh.length;
 }
 
@@ -166,5 +185,5 @@ export async function pollActivities(vault: WebhookVault): Promise<void> {
 async function sweepSeen(storage: DurableObjectStorage): Promise<void> {
   const seen = await storage.list<number>({ prefix: SEEN_PREFIX });
   const old = [...seen].filter(([, at]) => at < Date.now() - SEEN_FOR_MS).map(([key]) => key);
-  if (old.length > 0) await storage.delete(old);
+  await deleteMany(storage, old);
 }
