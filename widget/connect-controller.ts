@@ -9,7 +9,6 @@ import { FLOW_LIFETIME_MS, type LaunchTicket, type PopupMessage, type Status } f
 import { ApiError, API_BASE_PATH } from "./api.js";
 import { isErrorCode, type ErrorCode } from "./strings.js";
 
-const POPUP_NAME = "ninjaone-connect";
 /** The page-URL parameters a redirect-mode flow comes back with. */
 const RETURN_PARAMS = ["ninjaone", "ninjaone_error"];
 
@@ -34,6 +33,12 @@ export interface ConnectOptions {
 
 export class ConnectController implements ReactiveController {
   #popup: Window | null = null;
+  /**
+   * The popup's window name, one per element: a second click reuses its own popup, but a page in
+   * another tab (maybe for another tenant) never takes over this one's — whose opener, which the
+   * launch page asks for the token, would still be this page. Uniqueness, not secrecy, is needed.
+   */
+  readonly #popupName = `ninjaone-connect-${Math.random().toString(36).slice(2)}`;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
   #pendingUntil = 0;
   /** What a redirect-mode flow came back with: `true` for connected, else the error. */
@@ -108,7 +113,7 @@ export class ConnectController implements ReactiveController {
 
   #openPopup(): Window | null {
     const url = `${this.options.base()}${API_BASE_PATH}/launch?origin=${encodeURIComponent(location.origin)}`;
-    const popup = window.open(url, POPUP_NAME, "popup,width=600,height=720");
+    const popup = window.open(url, this.#popupName, "popup,width=600,height=720");
     // Blockers answer null, or a window that is already closed.
     return popup && !popup.closed ? popup : null;
   }

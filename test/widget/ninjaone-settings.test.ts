@@ -583,6 +583,22 @@ describe("connecting", () => {
     expect(forms).toEqual([]); // the host page itself posts nothing: its Origin may be null
   });
 
+  it("each element opens its own named popup, and reuses it: another page's widget never takes it over", async () => {
+    fakeWorker({ credentials: SAVED });
+    const first = await mount();
+    const second = await mount();
+    const { open, send } = stubPopup();
+    ($(first, "#connect") as HTMLButtonElement).click();
+    send({ type: "ninjaone:connect-result", ok: false, error: "access_denied" }); // ends the first flow
+    await vi.waitFor(() => expect(text($(first, "#connect"))).toBe(en.connect));
+    ($(first, "#connect") as HTMLButtonElement).click();
+    ($(second, "#connect") as HTMLButtonElement).click();
+    const names = open.mock.calls.map(([, name]) => name);
+    expect(names[0]).toMatch(/^ninjaone-connect-\w+$/);
+    expect(names[1]).toBe(names[0]); // the same element: its own window again
+    expect(names[2]).not.toBe(names[0]); // another element (in another tab alike): a window of its own
+  });
+
   it("answers the launch page only in its own popup and only at the worker's origin", async () => {
     fakeWorker({ credentials: SAVED });
     const el = await mount();
