@@ -12,6 +12,8 @@ export interface LaunchTicketRecord {
   tenant: string;
   /** Checked when the ticket was made: on an allowed origin, the origin that asked. */
   returnTo: string;
+  /** The `sub` of that token: who connects, for the `connection.connected` event. */
+  actor?: string;
   /** ms since epoch; checked here because KV TTLs are coarse. */
   expiresAt: number;
 }

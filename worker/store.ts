@@ -41,6 +41,8 @@ export interface FlowRecord {
   redirectUri: string;
   returnTo: string;
   mode: "popup" | "redirect";
+  /** The `sub` of the widget token that started the flow: who connects, for the `connection.connected` event. */
+  actor?: string;
   /** PKCE code verifier, sealed with kind "pkce-verifier". */
   verifier: Sealed;
   /** SHA-256 of the random value in this flow's browser-binding cookie. */

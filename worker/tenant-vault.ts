@@ -340,9 +340,9 @@ export class TenantVault extends DurableObject<Env> {
         await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
         if (config.webhooks && !dead) await scheduleJob(this.ctx.storage, "webhook", () => 0);
         await this.armAlarm(config, tenant);
-        await this.emit(config, tenant, "connection.connected", undefined, this.eventData(next));
-        if (dead) await this.emit(config, tenant, "connection.reconnect_required", undefined, this.eventData(next, { error: "unauthorized" }));
-        else if (!check.lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", undefined, this.eventData(next, { error: check.lastCheck.error }));
+        await this.emit(config, tenant, "connection.connected", flow.actor, this.eventData(next));
+        if (dead) await this.emit(config, tenant, "connection.reconnect_required", flow.actor, this.eventData(next, { error: "unauthorized" }));
+        else if (!check.lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", flow.actor, this.eventData(next, { error: check.lastCheck.error }));
         return ok(next);
       }),
     );

@@ -248,6 +248,21 @@ describe("POST /connect from our own pages", () => {
     expect(await flowRecordOf(started)).toMatchObject({ tenant: "own-origin", mode: "popup", returnTo: RETURN_TO });
   });
 
+  it("the flow remembers who started it (the token's sub), through a ticket as through the form, and the connected event names them", async () => {
+    await saveStandInCredentials("who");
+    const viaForm = await postConnect({ token: await mintToken({ tenant: "who", sub: "alice@who.example" }) });
+    expect((await flowRecordOf(viaForm)).actor).toBe("alice@who.example");
+    const asked = await requestTicket({ token: await mintToken({ tenant: "who", sub: "bob@who.example" }) });
+    const viaTicket = await postTicket(((await asked.json()) as { ticket: string }).ticket);
+    expect((await flowRecordOf(viaTicket)).actor).toBe("bob@who.example");
+    const decided = await consent(stand.local, viaTicket.headers.get("Location")!, "approve");
+    await callback(decided.headers.get("Location")!, flowCookie(viaTicket));
+    const trail = await exports.default.fetch(
+      new Request(`${BASE}/events?limit=1`, { headers: { Authorization: `Bearer ${await mintToken({ tenant: "who", aud: "ninjaone-api" })}` } }),
+    );
+    expect(((await trail.json()) as { events: { type: string; actor?: string }[] }).events[0]).toMatchObject({ type: "connection.connected", actor: "bob@who.example" });
+  });
+
   it("a ticket starts a redirect flow for its own tenant, which the callback connects", async () => {
     const kv = await newKeys();
     await saveStandInCredentials("ticketed");

@@ -28,7 +28,7 @@ function parseForm(text: string): ConnectForm | undefined {
 }
 
 /** Who the flow is for and where it ends: from a verified token, or from a launch ticket. */
-type FlowStart = { tenant: string } & Pick<FlowRecord, "mode" | "returnTo">;
+type FlowStart = { tenant: string } & Pick<FlowRecord, "mode" | "returnTo" | "actor">;
 
 /** The widget's own form (from an allowed origin), or our popup launch page's (from ours). */
 async function fromToken(c: Context<AppEnv>, form: { token: string; return_to: string; mode: string }): Promise<FlowStart | Response> {
@@ -39,7 +39,7 @@ async function fromToken(c: Context<AppEnv>, form: { token: string; return_to: s
   const identity = await verifyTenantToken(form.token, "ninjaone-settings", config.tokenKey);
   if (!identity) return errorPage(c, "unauthorized", 401);
   if (identity.perm !== "manage") return errorPage(c, "forbidden", 403);
-  return { tenant: identity.tenant, mode: form.mode, returnTo };
+  return { tenant: identity.tenant, mode: form.mode, returnTo, ...(identity.actor ? { actor: identity.actor } : {}) };
 }
 
 /**
@@ -51,7 +51,7 @@ async function fromTicket(c: Context<AppEnv>, ticket: string): Promise<FlowStart
   const ticketHash = await sha256(ticket);
   const record = await readLaunchTicket(c.env.NINJAONE_KV, ticketHash);
   if (!record) return errorPage(c, "invalid_state");
-  const start = { tenant: record.tenant, mode: "redirect", returnTo: record.returnTo } as const;
+  const start = { tenant: record.tenant, mode: "redirect", returnTo: record.returnTo, ...(record.actor ? { actor: record.actor } : {}) } as const;
   if (record.expiresAt <= Date.now()) return endFlow(c, start, "state_expired");
   const claim = await vaultFor(c.env, record.tenant).claimOnce(`ticket:${ticketHash}`, record.expiresAt);
   if (!claim.ok) return errorPage(c, isPageCode(claim.error) ? claim.error : "storage_unavailable", 503);
@@ -98,6 +98,7 @@ export const connectRoute = new Hono<AppEnv>().post("/connect", async (c) => {
     redirectUri,
     returnTo: start.returnTo,
     mode: start.mode,
+    ...(start.actor ? { actor: start.actor } : {}),
     verifier: await seal(config.keyring, verifier, tenant, "pkce-verifier"),
     browserBindingHash: await sha256(binding),
     expiresAt: Date.now() + FLOW_LIFETIME_MS,

@@ -44,7 +44,7 @@ export const launchTicketRoute = new Hono<AppEnv>().post(
     }
     const ticket = randomToken(32);
     const expiresAt = Date.now() + LAUNCH_TICKET_LIFETIME_MS;
-    await writeLaunchTicket(c.env.NINJAONE_KV, await sha256(ticket), { tenant: c.var.tenant, returnTo, expiresAt });
+    await writeLaunchTicket(c.env.NINJAONE_KV, await sha256(ticket), { tenant: c.var.tenant, returnTo, expiresAt, ...(c.var.actor ? { actor: c.var.actor } : {}) });
     return c.json({ ticket, expiresAt: new Date(expiresAt).toISOString() } satisfies LaunchTicket);
   },
 );
