@@ -340,9 +340,11 @@ export class TenantVault extends DurableObject<Env> {
         await clearJob(this.ctx.storage, "keepAliveRetry", "keepAliveFailures");
         if (config.webhooks && !dead) await scheduleJob(this.ctx.storage, "webhook", () => 0);
         await this.armAlarm(config, tenant);
-        await this.emit(config, tenant, "connection.connected", flow.actor, this.eventData(next));
+        // One event for what the connection is now: a `connected` followed by `reconnect_required`
+        // could reach the host in the other order (queue delivery is unordered) and claim a live one.
         if (dead) await this.emit(config, tenant, "connection.reconnect_required", flow.actor, this.eventData(next, { error: "unauthorized" }));
-        else if (!check.lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", flow.actor, this.eventData(next, { error: check.lastCheck.error }));
+        else await this.emit(config, tenant, "connection.connected", flow.actor, this.eventData(next));
+        if (!dead && !check.lastCheck.ok) await this.emit(config, tenant, "connection.check_failed", flow.actor, this.eventData(next, { error: check.lastCheck.error }));
         return ok(next);
       }),
     );

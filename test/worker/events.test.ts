@@ -6,7 +6,7 @@ import { verifyEvent } from "../../server";
 import { deliverEvents, DELIVERY_TIMEOUT_MS } from "../../worker/events-delivery";
 import worker from "../../worker/index";
 import { call, mintToken } from "./helpers";
-import { CLIENT, connectTenant, eventDeliveries, eventReceiver, saveStandInCredentials, storedTokens, useStandInsPerTest } from "./oauth-helpers";
+import { authorize, callback, CLIENT, connectTenant, eventDeliveries, eventReceiver, saveStandInCredentials, storedTokens, useStandInsPerTest } from "./oauth-helpers";
 
 const stand = useStandInsPerTest();
 afterEach(() => {
@@ -72,6 +72,22 @@ describe("connection events", () => {
     expect(body.events.slice(0, 2).map((e) => e.type)).toEqual(["connection.disconnected", "credentials.saved"]);
     expect(body.events[0]!.data).toMatchObject({ reason: "credentials_changed", clientId: CLIENT.clientId });
     expect(body.events[1]!.data).toMatchObject({ clientId: "other", region: "other" });
+  });
+
+  it("a connect whose first check finds the grant unusable is one reconnect_required event, never a connected one", async () => {
+    await saveStandInCredentials("dead-on-arrival");
+    const real = vi.mocked(fetch).getMockImplementation()!;
+    // every API call answers 401, even after a refresh: the new grant is unusable
+    vi.mocked(fetch).mockImplementation(async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname.startsWith("/v2/")) return Response.json({ error: "invalid_token" }, { status: 401 });
+      return real(request);
+    });
+    const flow = await authorize(stand.local, "approve", { tenant: "dead-on-arrival" });
+    await callback(flow.callbackUrl, flow.cookie);
+    vi.mocked(fetch).mockImplementation(real);
+    expect(await types("dead-on-arrival")).toEqual(["credentials.saved", "connection.reconnect_required"]);
+    expect((await events("dead-on-arrival")).body.events[0]!.data).toMatchObject({ status: "reconnect_required", error: "unauthorized" });
   });
 
   it("relayed activities do not push connection events out of the audit trail: each kind keeps its last 200", async () => {
