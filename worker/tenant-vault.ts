@@ -274,6 +274,9 @@ export class TenantVault extends DurableObject<Env> {
         revoke?.();
         if (record.credentials || record.connection) {
           await this.emit(config, tenant, "connection.disconnected", actor, { ...this.eventData(record), status: "not_connected", credentialsRemoved: true });
+        } else if (config.events) {
+          // The jobs went, a pending outbox retry with them: events still waiting must not be stranded.
+          await this.flushOutbox();
         }
         return ok(EMPTY_RECORD);
       }),

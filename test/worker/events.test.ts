@@ -216,6 +216,21 @@ describe("event delivery (EVENTS_URL through the queue)", () => {
     expect(send).toHaveBeenCalledTimes(2);
     expect(send.mock.calls[1]![0]).toEqual(send.mock.calls[0]![0]);
   });
+
+  it("disconnecting a tenant with nothing left keeps the outbox's retry: waiting events are not stranded", async () => {
+    const send = vi.spyOn(env.EVENTS_QUEUE!, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
+    await saveStandInCredentials("stranded");
+    const disconnect = async () => call("/disconnect", { method: "POST", tenant: "stranded" });
+    expect((await disconnect()).status).toBe(200); // two events wait now: saved, disconnected
+    expect((await disconnect()).status).toBe(200); // nothing left to disconnect: no event of its own
+    const vault = env.TENANT_VAULT.get(env.TENANT_VAULT.idFromName("stranded"));
+    const alarm = await runInDurableObject(vault, (_i, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    send.mockRestore();
+    vi.useFakeTimers({ toFake: ["Date"], now: alarm! + 1 });
+    await runDurableObjectAlarm(vault);
+    expect(await runInDurableObject(vault, async (_i, state) => (await state.storage.list({ prefix: "outbox:" })).size)).toBe(0);
+  });
 });
 
 void exports;
