@@ -94,6 +94,8 @@ export class NinjaOneSettings extends LitElement {
     mode: {},
     lang: { reflect: true },
     strings: { attribute: false },
+    // reactive only so that a value set before the element is defined survives its upgrade
+    pollInterval: { attribute: false },
     _status: { state: true },
     _activity: { state: true },
     _notice: { state: true },

@@ -1056,6 +1056,23 @@ describe("host integration", () => {
     expect(notice).toContain(en.errors.access_denied.action);
   });
 
+  it("properties a host set before the element was defined survive its upgrade", async () => {
+    fakeWorker();
+    const el = document.createElement("ninjaone-settings-late") as NinjaOneSettings; // not defined yet
+    el.setAttribute("api-base", API);
+    const getSessionToken = async () => "good";
+    Object.assign(el, { pollInterval: 30, mode: "redirect", getSessionToken, strings: { title: "Early" } });
+    document.body.append(el);
+    try {
+      customElements.define("ninjaone-settings-late", class extends NinjaOneSettings {});
+      await loaded(el);
+      expect([el.pollInterval, el.mode, el.getSessionToken, el.strings]).toEqual([30, "redirect", getSessionToken, { title: "Early" }]);
+      expect(text($(el, "#title"))).toBe("Early");
+    } finally {
+      el.remove();
+    }
+  });
+
   it("including the script twice does not throw", async () => {
     const first = customElements.get("ninjaone-settings");
     // a second copy of the module (a new URL is a new module instance) runs the define guard again
