@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
-import { parseStartOptions } from "./lib/start-options.mjs";
+import { lineToShow, parseStartOptions } from "./lib/start-options.mjs";
 import { DEMO_CLIENT, endGroup, startStack } from "./stack.mjs";
 
 let options;
@@ -41,8 +41,9 @@ if (created) console.log("Wrote .dev.vars with fresh random TENANT_TOKEN_SECRET 
 
 const onOutput = (name, text) => {
   for (const line of text.split("\n")) {
-    // wrangler's banner and request lines are noise here; errors are not.
-    if (line.trim() && (verbose || /error|✘|exception/i.test(line))) console.log(`[${name}] ${line}`);
+    // wrangler's banner and request lines are noise here; errors and refused origins are not.
+    const shown = lineToShow(line, verbose);
+    if (shown !== undefined) console.log(`[${name}] ${shown}`);
   }
 };
 

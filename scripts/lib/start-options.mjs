@@ -67,3 +67,19 @@ export function parseStartOptions(argv, env = {}) {
       : origins([env.NINJAONE_ALLOWED_ORIGINS ?? ""], "NINJAONE_ALLOWED_ORIGINS:");
   return { ...portsFor(workerPort), extraOrigins, verbose: values.verbose };
 }
+
+/**
+ * Whether `npm start` shows a line of wrangler's output (all with --verbose): errors, and the
+ * worker's warning about a page on an origin missing from ALLOWED_ORIGINS — the browser shows
+ * that page only a failed request, so this line is the one place that says why. Not shown:
+ * request log lines (an injected NinjaOne 500 is no error of ours) and workerd's "Broken pipe"
+ * when a client hangs up. Colour codes are dropped (`npm start` sets NO_COLOR, not every tool honours it).
+ */
+export function lineToShow(line, verbose) {
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+  if (!plain.trim()) return undefined;
+  if (verbose) return plain;
+  if (/not in ALLOWED_ORIGINS/.test(plain)) return plain;
+  if (/\[wrangler:info\]|Broken pipe/i.test(plain)) return undefined;
+  return /error|✘|exception/i.test(plain) ? plain : undefined;
+}

@@ -279,7 +279,7 @@ ${button("revoke-grants", id, "Revoke all grants")}
 ${button("client-options", { ...id, monitoring: String(!client.monitoring) }, client.monitoring ? "Turn Monitoring scope off" : "Turn Monitoring scope on")}
 ${button("client-options", { ...id, systemAdmin: String(!client.systemAdmin) }, client.systemAdmin ? "Remove system administrator" : "Make system administrator")}
 ${button("emit-activity", { ...id, deliver: "true" }, "Emit an activity (delivered)")}
-${button("emit-activity", { ...id, deliver: "false" }, "Emit an activity (not delivered)")}
+${button("emit-activity", { ...id, deliver: "false" }, "Emit an activity (not delivered: the next catch-up poll relays it, within 15 minutes)")}
 </section>`;
 }
 

@@ -59,3 +59,23 @@ describe("npm start's options", () => {
     expect(listened(parse(["--port", "65000"]))).toEqual([65000, 65001, 65002, 65442, 65443]);
   });
 });
+
+describe("what npm start shows of wrangler's output", () => {
+  // @ts-expect-error plain ESM without types
+  const show = async (line: string, verbose = false) => ((await import("../../scripts/lib/start-options.mjs")).lineToShow(line, verbose) as string | undefined);
+
+  it("shows errors, and the refused-origin warning that explains a page's failed requests", async () => {
+    expect(await show("✘ [ERROR] Uncaught TypeError: x is undefined")).toBe("✘ [ERROR] Uncaught TypeError: x is undefined");
+    const warning = 'origin "http://localhost:5174" is not in ALLOWED_ORIGINS: its requests are refused by CORS';
+    expect(await show(`\x1b[33m▲ [WARNING]\x1b[0m ${warning}`)).toBe(`▲ [WARNING] ${warning}`);
+  });
+
+  it("hides request lines, workerd's broken pipes and blank lines; --verbose shows them", async () => {
+    const request = "[wrangler:info] POST /ws/oauth/token 500 Internal Server Error (3ms)";
+    const pipe = "✘ [ERROR] kj::getCaughtExceptionAsKj() ... ::write(fd, buffer, size): Broken pipe";
+    expect(await show(request)).toBeUndefined();
+    expect(await show(pipe)).toBeUndefined();
+    expect(await show("   ")).toBeUndefined();
+    expect(await show(request, true)).toBe(request);
+  });
+});
