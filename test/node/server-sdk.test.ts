@@ -146,6 +146,10 @@ describe("verifyEvent", () => {
   });
 
   it("refuses a tampered body, a wrong secret, and a signature over other bytes", async () => {
+    // every byte of the signature counts: one wrong at the start (the end kept) is refused too
+    const v1 = /v1=([0-9a-f]+)/.exec(header)![1]!;
+    const firstWrong = (v1[0] === "0" ? "1" : "0") + v1.slice(1);
+    expect(await failure(verifyEvent(body, header.replace(v1, firstWrong), EVENTS_SECRET, { now: NOW }))).toBe("bad_signature");
     expect(await failure(verifyEvent(body.replace("acme", "evil"), header, EVENTS_SECRET, { now: NOW }))).toBe("bad_signature");
     expect(await failure(verifyEvent(body, header, `${EVENTS_SECRET}-rotated`, { now: NOW }))).toBe("bad_signature");
     // A body re-serialised after parsing differs in its bytes: here, only in its spacing.

@@ -156,18 +156,24 @@ describe("event delivery (EVENTS_URL through the queue)", () => {
     const answers: Record<string, () => Promise<Response>> = {
       evt_ok: async () => new Response("ok", { status: 200 }),
       evt_500: async () => new Response("down", { status: 500 }),
+      // not followed: a redirect must not carry a signed event to another host that acknowledges it
       evt_redirect: async () => new Response(null, { status: 302, headers: { Location: "https://elsewhere.test/" } }),
       evt_refused: async () => {
         throw new TypeError("connection refused");
       },
     };
-    eventReceiver.answer = async (request) => answers[((await request.clone().json()) as ConnectionEvent).id]!();
+    const redirectModes: string[] = [];
+    eventReceiver.answer = async (request) => {
+      redirectModes.push(request.redirect);
+      return answers[((await request.clone().json()) as ConnectionEvent).id]!();
+    };
     const batch = createMessageBatch<ConnectionEvent>("ninjaone-settings-events", Object.keys(answers).map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: event(id) })));
     const ctx = createExecutionContext();
     await worker.queue!(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["m0"]);
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId).sort()).toEqual(["m1", "m2", "m3"]);
+    expect(redirectModes).toEqual(["manual", "manual", "manual", "manual"]);
   });
 
   it("a receiver that does not answer in time is given up on and retried later, with growing delays", async () => {

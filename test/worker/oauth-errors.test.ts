@@ -56,6 +56,7 @@ describe("POST /connect", () => {
       "/settings",
       "javascript:alert(document.domain)",
       "data:text/html,<script>alert(1)</script>",
+      "blob:https://host.example/settings", // its origin is the allowed one: only the scheme tells
       "https://host.example@evil.example/",
       "https://user:password@host.example/settings",
       "https://host.example.evil.example/",
