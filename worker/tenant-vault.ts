@@ -677,22 +677,23 @@ export class TenantVault extends DurableObject<Env> {
       const tenant = await this.ctx.storage.get<string>(TENANT);
       const now = Date.now();
       const jobs = await readJobs(this.ctx.storage);
-      const run = async (job: string, task: () => Promise<unknown>, retry: () => Promise<void>) => {
+      /** Runs a due job; one that throws is scheduled again under its own name, after a growing delay. */
+      const run = async (job: Job, failures: FailureCount | undefined, task: () => Promise<unknown>) => {
         try {
           await task();
         } catch (error) {
-          console.error(`alarm: ${job} failed (${error instanceof ApiError ? error.code : error instanceof Error ? error.name : "unknown error"}); retrying`);
-          await retry();
+          console.error(`alarm: job ${job} failed (${error instanceof ApiError ? error.code : error instanceof Error ? error.name : "unknown error"}); retrying`);
+          await this.retryLater(job, failures);
         }
       };
       if ((jobs.outbox ?? Infinity) <= now) {
-        await run("outbox", async () => (await this.flushOutbox()) && clearJob(this.ctx.storage, "outbox", "outboxFailures"), () => this.retryLater("outbox", "outboxFailures"));
+        await run("outbox", "outboxFailures", async () => (await this.flushOutbox()) && clearJob(this.ctx.storage, "outbox", "outboxFailures"));
       }
       if (tenant) {
         const keepAliveDue = await this.keepAliveAt(config, tenant, jobs).catch(() => now);
-        if ((keepAliveDue ?? Infinity) <= now) await run("keep-alive", () => this.keepAlive(config, tenant), () => this.retryLater("keepAliveRetry", "keepAliveFailures"));
-        if ((jobs.webhook ?? Infinity) <= now) await run("webhook registration", () => webhooks.register(this.webhookVault(config, tenant)), () => this.retryLater("webhook", "webhookFailures"));
-        if ((jobs.activities ?? Infinity) <= now) await run("activity catch-up", () => webhooks.pollActivities(this.webhookVault(config, tenant)), () => this.retryLater("activities"));
+        if ((keepAliveDue ?? Infinity) <= now) await run("keepAliveRetry", "keepAliveFailures", () => this.keepAlive(config, tenant));
+        if ((jobs.webhook ?? Infinity) <= now) await run("webhook", "webhookFailures", () => webhooks.register(this.webhookVault(config, tenant)));
+        if ((jobs.activities ?? Infinity) <= now) await run("activities", undefined, () => webhooks.pollActivities(this.webhookVault(config, tenant)));
       }
       await this.armAlarm(config, tenant).catch(async () => {
         // the keep-alive's time could not be read: come back rather than never

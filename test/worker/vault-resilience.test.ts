@@ -59,6 +59,8 @@ describe("an alarm whose job throws", () => {
     failing.mockRestore();
     const retry = await alarmOf("kv-down-keepalive");
     expect(retry, "no alarm left after the failed run").not.toBeNull();
+    // a retry with a delay (the first is a minute), not the same past time again: no hot loop
+    expect(retry! - Date.now()).toBeGreaterThanOrEqual(50_000);
     const attempts = stand.local.stats().tokenRequests;
 
     moveClockTo(Math.max(Date.now(), retry!));

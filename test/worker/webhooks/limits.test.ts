@@ -255,6 +255,8 @@ describe("alarms whose job fails", () => {
     await runNextAlarm("kv-down-webhook").catch(() => undefined);
     const retry = await alarmOf("kv-down-webhook");
     expect(retry, "no alarm left after the failed run").not.toBeNull();
+    // a retry with a delay, not the same past time again: no hot loop
+    expect(retry! - Date.now()).toBeGreaterThanOrEqual(50_000);
 
     failing.mockRestore();
     await runNextAlarm("kv-down-webhook");
